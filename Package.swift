@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Domain values shared by every module. Foundation only.
@@ -32,6 +33,13 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        // Access-log lines -> access events (nginx/Apache combined, JSON lines with a field map). No I/O.
+        .target(name: "YujingParsing", dependencies: ["YujingCore"]),
+        // Rule definitions and the event-time correlation engine -> graded warnings. No I/O; time is an input.
+        .target(
+            name: "YujingRules",
+            dependencies: ["YujingCore", .product(name: "Yams", package: "Yams")]
+        ),
         // The composition root: the only target that imports ArgumentParser.
         .executableTarget(
             name: "yujing",
@@ -39,6 +47,8 @@ let package = Package(
                 "YujingCore",
                 "YujingDetectors",
                 "YujingFormats",
+                "YujingParsing",
+                "YujingRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +57,8 @@ let package = Package(
             name: "YujingFormatsTests",
             dependencies: ["YujingFormats", "YujingDetectors", "YujingCore"]
         ),
+        .testTarget(name: "YujingParsingTests", dependencies: ["YujingParsing", "YujingCore"]),
+        .testTarget(name: "YujingRulesTests", dependencies: ["YujingRules", "YujingParsing", "YujingCore"]),
         .testTarget(name: "YujingCLITests", dependencies: ["YujingCore"]),
     ],
     swiftLanguageModes: [.v6]
