@@ -1,0 +1,97 @@
+import Foundation
+
+/// Any event the correlation engine evaluates: an access, a dataset finding or a heartbeat.
+///
+/// Rules read events through ``value(of:)`` so that one rule language covers every kind.
+public enum EngineEvent: Sendable, Hashable, Codable {
+    /// A request to the platform.
+    case access(AccessEvent)
+    /// Identifiers found in a released dataset.
+    case finding(FindingEvent)
+    /// An agent's heartbeat.
+    case heartbeat(HeartbeatEvent)
+
+    /// Event time in epoch milliseconds.
+    public var timeMillis: Int64 {
+        switch self {
+        case .access(let event): event.timeMillis
+        case .finding(let event): event.timeMillis
+        case .heartbeat(let event): event.timeMillis
+        }
+    }
+
+    /// Event time as a `Date`.
+    public var time: Date { Date(timeIntervalSince1970: Double(timeMillis) / 1000) }
+
+    /// The kind name: `access`, `finding` or `heartbeat`.
+    public var kindName: String {
+        switch self {
+        case .access: "access"
+        case .finding: "finding"
+        case .heartbeat: "heartbeat"
+        }
+    }
+
+    /// Reads one field.
+    /// - Parameter field: The field.
+    /// - Returns: Its value, or `nil` when this event has no such field (or it is empty).
+    @inlinable
+    public func value(of field: EventField) -> FieldValue? {
+        switch self {
+        case .access(let event): return Self.accessValue(event, field)
+        case .finding(let event): return Self.findingValue(event, field)
+        case .heartbeat(let event): return Self.heartbeatValue(event, field)
+        }
+    }
+
+    /// The subject of an access event, if any.
+    public var subject: Subject? {
+        if case .access(let event) = self { return event.subject }
+        return nil
+    }
+
+    @usableFromInline
+    static func accessValue(_ event: AccessEvent, _ field: EventField) -> FieldValue? {
+        switch field {
+        case .kind: return .text("access")
+        case .node: return event.node.isEmpty ? nil : .text(event.node)
+        case .ip: return event.clientIP.isEmpty ? nil : .text(event.clientIP)
+        case .subject: return event.subject.map { .text($0.id) }
+        case .subjectKind: return event.subject.map { .text($0.kind.rawValue) }
+        case .method: return .text(event.method)
+        case .path: return .text(event.path)
+        case .query: return event.query.map { .text($0) }
+        case .dataset: return event.dataset.map { .text($0) }
+        case .channel: return event.channel.map { .text($0.rawValue) }
+        case .status: return .number(Double(event.status))
+        case .bytes: return .number(Double(event.bytes))
+        case .userAgent: return .text(event.userAgent)
+        case .drill: return event.drillID.map { .text($0) }
+        case .agent, .findingKind, .findingCount, .file: return nil
+        }
+    }
+
+    @usableFromInline
+    static func findingValue(_ event: FindingEvent, _ field: EventField) -> FieldValue? {
+        switch field {
+        case .kind: return .text("finding")
+        case .agent: return .text(event.agent)
+        case .dataset: return .text(event.dataset)
+        case .file: return .text(event.file)
+        case .findingKind: return .text(event.kind)
+        case .findingCount: return .number(Double(event.count))
+        case .drill: return event.drillID.map { .text($0) }
+        default: return nil
+        }
+    }
+
+    @usableFromInline
+    static func heartbeatValue(_ event: HeartbeatEvent, _ field: EventField) -> FieldValue? {
+        switch field {
+        case .kind: return .text("heartbeat")
+        case .agent: return .text(event.agent)
+        case .node: return event.node.isEmpty ? nil : .text(event.node)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// A periodic "still alive" report from an agent.
+public struct HeartbeatEvent: Sendable, Hashable, Codable {
+    /// Event time in epoch milliseconds.
+    public var timeMillis: Int64
+    /// The agent's name.
+    public var agent: String
+    /// The node the agent runs on.
+    public var node: String
+
+    /// Creates a heartbeat.
+    /// - Parameters:
+    ///   - timeMillis: Event time in epoch milliseconds.
+    ///   - agent: Agent name.
+    ///   - node: Node name.
+    public init(timeMillis: Int64, agent: String, node: String = "") {
+        self.timeMillis = timeMillis
+        self.agent = agent
+        self.node = node
+    }
+}
