@@ -1,0 +1,16 @@
+/// Shared cap handling: when a table is full, drop the least recently active tenth.
+enum StateCap {
+    /// Removes the oldest ~10 % of keys by `lastTime`; returns how many were removed.
+    static func makeRoom<State>(_ table: inout [String: State], cap: Int, lastTime: (State) -> Int64) -> Int {
+        guard table.count >= cap, cap > 0 else { return 0 }
+        let removeCount = max(1, table.count / 10)
+        let times = table.values.map(lastTime).sorted()
+        let cutoff = times[min(removeCount, times.count) - 1]
+        var removed = 0
+        for (key, state) in table where removed < removeCount && lastTime(state) <= cutoff {
+            table.removeValue(forKey: key)
+            removed += 1
+        }
+        return removed
+    }
+}
