@@ -1,0 +1,56 @@
+/// GB/T 2260 administrative division codes: the province list (hard check) and the historical
+/// county-level codes (a confidence signal only, since codes are created and abolished over time).
+public enum DivisionCodes {
+    /// Two-digit province codes that may start a resident ID: the 31 mainland provinces, 71 (Taiwan,
+    /// nominal) and 81/82/83 (residence permits for Hong Kong, Macao and Taiwan residents).
+    public static func isProvince(_ code: Int) -> Bool {
+        code >= 0 && code < 100 && provinceFlags[code]
+    }
+
+    /// What the historical table knows about a six-digit division code.
+    public enum CountyStatus: Sendable, Equatable {
+        /// Present in the latest revision (or one of the special permit codes).
+        case current
+        /// Last seen in the given year's revision, i.e. abolished or renamed after it.
+        case lastSeen(Int)
+        /// Never seen in any revision since 1980.
+        case unknown
+    }
+
+    /// Looks up a six-digit code.
+    /// - Parameter code: The code, e.g. 110105.
+    /// - Returns: Its status in the historical table.
+    public static func status(of code: Int) -> CountyStatus {
+        if code == 810000 || code == 820000 || code == 830000 { return .current }
+        if code / 10000 == 71 { return .current }
+        guard let year = table.lastSeen[code] else { return .unknown }
+        return year == 0 ? .current : .lastSeen(year)
+    }
+
+    private static let provinceFlags: [Bool] = {
+        var flags = [Bool](repeating: false, count: 100)
+        let provinces = [
+            11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54,
+            61, 62, 63, 64, 65, 71, 81, 82, 83,
+        ]
+        for code in provinces { flags[code] = true }
+        return flags
+    }()
+
+    private struct Table: Sendable {
+        /// Code → last year seen; 0 means still valid.
+        var lastSeen: [Int: Int] = [:]
+    }
+
+    private static let table: Table = {
+        var table = Table()
+        table.lastSeen.reserveCapacity(7_100)
+        for entry in DivisionCodeTable.packed.split(separator: ",") {
+            let parts = entry.split(separator: ":")
+            guard let code = Int(parts[0]) else { continue }
+            let year = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            table.lastSeen[code] = year
+        }
+        return table
+    }()
+}

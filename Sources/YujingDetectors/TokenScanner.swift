@@ -1,0 +1,439 @@
+import YujingCore
+
+/// The hand-written byte scanner: one pass over UTF-8 bytes that finds maximal alphanumeric tokens (never
+/// a window inside a longer run of digits or letters), dispatches them by length and shape to the
+/// validators, and handles the grouped forms (`+86 138 1234 5678`, `6222 0212 3456 7890`,
+/// `110105 19491231 002X`), full-width digits and e-mail addresses.
+struct TokenScanner {
+    let today: CalendarDay
+    let minimumBirthYear: Int
+
+    /// Byte classes: 0 other, 1 digit, 2 upper-case letter, 3 lower-case letter, 4 `@`, 5 0xEF (possible
+    /// full-width form).
+    static let classes: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for b in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(b)] = 1 }
+        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(b)] = 2 }
+        for b in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(b)] = 3 }
+        table[Int(UInt8(ascii: "@"))] = 4
+        table[0xEF] = 5
+        return table
+    }()
+
+    /// Scans a buffer.
+    /// - Parameters:
+    ///   - buffer: UTF-8 bytes.
+    ///   - sink: Receives detections and structure observations.
+    func scan<Sink: DetectionSink>(_ buffer: UnsafeRawBufferPointer, into sink: inout Sink) {
+        guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        let n = buffer.count
+        Self.classes.withUnsafeBufferPointer { classes in
+            guard let cls = classes.baseAddress else { return }
+            var i = 0
+            while i < n {
+                let c = cls[Int(base[i])]
+                if c == 0 {
+                    i &+= 1
+                    continue
+                }
+                if c == 4 {
+                    i = scanEmail(base, n, at: i, into: &sink)
+                    continue
+                }
+                if c == 5 {
+                    if Self.fullWidthValue(base, n, i) != nil {
+                        i = scanWideToken(base, n, from: i, into: &sink)
+                    } else {
+                        i &+= 1
+                    }
+                    continue
+                }
+                // Token start: the previous byte is not alphanumeric.
+                var j = i &+ 1
+                var letters = c == 1 ? 0 : 1
+                while j < n {
+                    let cj = cls[Int(base[j])]
+                    if cj == 1 {
+                        j &+= 1
+                    } else if cj == 2 || cj == 3 {
+                        letters &+= 1
+                        j &+= 1
+                    } else {
+                        break
+                    }
+                }
+                if j < n, base[j] == 0xEF, Self.fullWidthValue(base, n, j) != nil {
+                    i = scanWideToken(base, n, from: i, into: &sink)
+                    continue
+                }
+                let length = j &- i
+                if letters == length || length < 2 {
+                    i = j
+                    continue
+                }
+                if j < n, base[j] == UInt8(ascii: "@") {
+                    i = j  // the local part of an e-mail address: handled at `@`
+                    continue
+                }
+                if letters == 0 {
+                    if length <= 6, j &+ 1 < n, base[j] == UInt8(ascii: " ") || base[j] == UInt8(ascii: "-"),
+                        cls[Int(base[j &+ 1])] == 1,
+                        let end = scanGroups(base, n, from: i, into: &sink)
+                    {
+                        i = end
+                        continue
+                    }
+                    if length == 8, sink.wantsBareDigitPermits {
+                        evaluateMixed(UnsafeBufferPointer(start: base + i, count: length), offset: i, into: &sink)
+                    } else if length >= 11, !isPartOfDecimal(base, n, start: i, end: j) {
+                        evaluateDigits(UnsafeBufferPointer(start: base + i, count: length), offset: i, into: &sink)
+                    }
+                } else if length >= 8 && length <= 18 {
+                    evaluateMixed(UnsafeBufferPointer(start: base + i, count: length), offset: i, into: &sink)
+                }
+                i = j
+            }
+        }
+    }
+
+    // MARK: - Dispatch
+
+    /// An all-digit token of 11...19 digits.
+    func evaluateDigits<Sink: DetectionSink>(_ t: UnsafeBufferPointer<UInt8>, offset: Int, into sink: inout Sink) {
+        switch t.count {
+        case 11:
+            evaluateMobile(t, offset: offset, into: &sink)
+        case 15:
+            evaluateLegacyID(t, offset: offset, into: &sink)
+            evaluateCard(t, offset: offset, into: &sink)
+        case 16, 17, 19:
+            evaluateCard(t, offset: offset, into: &sink)
+        case 18:
+            if evaluateResidentID(t, offset: offset, into: &sink) { return }
+            evaluateCard(t, offset: offset, into: &sink)
+            evaluateCreditCode(t, offset: offset, into: &sink)
+        default:
+            return
+        }
+    }
+
+    /// A token mixing digits and letters, 8...18 characters.
+    func evaluateMixed<Sink: DetectionSink>(_ t: UnsafeBufferPointer<UInt8>, offset: Int, into sink: inout Sink) {
+        let n = t.count
+        if n == 18 {
+            var digits17 = true
+            for k in 0..<17 where t[k] < 48 || t[k] > 57 {
+                digits17 = false
+                break
+            }
+            if digits17, t[17] == UInt8(ascii: "X") || t[17] == UInt8(ascii: "x") {
+                _ = evaluateResidentID(t, offset: offset, into: &sink)
+                return
+            }
+            withUpperCased(t) { evaluateCreditCode($0, offset: offset, into: &sink) }
+            return
+        }
+        let first = t[0]
+        let bareDigits = n == 8 && first >= 48 && first <= 57
+        guard bareDigits || (first >= 65 && first <= 90) || (first >= 97 && first <= 122) else { return }
+        withUpperCased(t) { upper in
+            guard let shape = TravelDocumentValidator.shape(upper) else { return }
+            sink.detected(
+                RawDetection(
+                    kind: shape == .passport ? .passport : .travelPermit, offset: offset, canonical: Array(upper),
+                    baseConfidence: 0.3, context: bareDigits ? .header : .headerOrKeyword, personLinked: true))
+        }
+    }
+
+    // MARK: - Validators → detections
+
+    @discardableResult
+    func evaluateResidentID<Sink: DetectionSink>(
+        _ t: UnsafeBufferPointer<UInt8>, offset: Int, into sink: inout Sink
+    ) -> Bool {
+        switch ResidentIDValidator.validate(t, today: today, minimumBirthYear: minimumBirthYear) {
+        case .success(let verdict):
+            sink.observed(.residentID, valid: true)
+            var canonical = Array(t)
+            if canonical[17] == UInt8(ascii: "x") { canonical[17] = UInt8(ascii: "X") }
+            let confidence: Double
+            switch verdict.county {
+            case .current: confidence = 0.9
+            case .lastSeen(let year): confidence = year + 1 >= verdict.birthDate.year ? 0.88 : 0.65
+            case .unknown: confidence = verdict.isForeignerCard ? 0.8 : 0.7
+            }
+            sink.detected(
+                RawDetection(
+                    kind: .residentID, offset: offset, canonical: canonical, baseConfidence: confidence,
+                    context: .none, personLinked: true))
+            return true
+        case .failure(.checksum):
+            if ResidentIDValidator.hasStructure(t, today: today, minimumBirthYear: minimumBirthYear) {
+                sink.observed(.residentID, valid: false)
+            }
+            return false
+        case .failure:
+            return false
+        }
+    }
+
+    func evaluateLegacyID<Sink: DetectionSink>(_ t: UnsafeBufferPointer<UInt8>, offset: Int, into sink: inout Sink) {
+        guard let legacy = ResidentIDValidator.validateLegacy(t, today: today),
+            let upgraded = ResidentIDValidator.upgradeLegacy(t)
+        else { return }
+        let known = legacy.county != .unknown
+        sink.detected(
+            RawDetection(
+                kind: .residentID15, offset: offset, canonical: upgraded, baseConfidence: known ? 0.35 : 0.25,
+                context: .headerOrKeyword, personLinked: true))
+    }
+
+    @discardableResult
+    func evaluateMobile<Sink: DetectionSink>(
+        _ t: UnsafeBufferPointer<UInt8>, offset: Int, into sink: inout Sink
+    ) -> Bool {
+        guard let segment = MobileNumberValidator.segment(t) else { return false }
+        sink.detected(
+            RawDetection(
+                kind: .mobile, offset: offset, canonical: Array(t),
+                baseConfidence: segment == .mobile ? 0.75 : 0.5, context: .none, personLinked: true))
+        return true
+    }
+
+    @discardableResult
+    func evaluateCard<Sink: DetectionSink>(
+        _ t: UnsafeBufferPointer<UInt8>, offset: Int, into sink: inout Sink
+    ) -> Bool {
+        guard let brand = BankCardValidator.brand(t) else { return false }
+        let valid = BankCardValidator.luhn(t)
+        sink.observed(.bankCard, valid: valid)
+        guard valid else { return false }
+        let confidence: Double
+        switch brand {
+        case .unionPay: confidence = t.count == 19 ? 0.8 : 0.65
+        default: confidence = 0.55
+        }
+        sink.detected(
+            RawDetection(
+                kind: .bankCard, offset: offset, canonical: Array(t), baseConfidence: confidence, context: .none,
+                personLinked: true))
+        return true
+    }
+
+    func evaluateCreditCode<Sink: DetectionSink>(
+        _ t: UnsafeBufferPointer<UInt8>, offset: Int, into sink: inout Sink
+    ) {
+        var allDigits = true
+        for b in t where b < 48 || b > 57 {
+            allDigits = false
+            break
+        }
+        if allDigits {
+            // All-digit codes look like serial numbers: let column profiling judge them.
+            guard SocialCreditCodeValidator.hasStructure(t) else { return }
+            let valid = SocialCreditCodeValidator.validate(t) != nil
+            sink.observed(.socialCreditCode, valid: valid)
+        }
+        guard let verdict = SocialCreditCodeValidator.validate(t) else { return }
+        sink.detected(
+            RawDetection(
+                kind: .socialCreditCode, offset: offset, canonical: Array(t), baseConfidence: 0.9, context: .none,
+                personLinked: verdict.isPersonLinked))
+    }
+
+    // MARK: - Grouped forms
+
+    /// Tries a chain of digit groups joined by single spaces or hyphens, starting at a token of 2–6
+    /// digits. Returns the end offset when the chain formed an identifier, nil otherwise.
+    func scanGroups<Sink: DetectionSink>(
+        _ base: UnsafePointer<UInt8>, _ n: Int, from start: Int, into sink: inout Sink
+    ) -> Int? {
+        var starts: [Int] = []
+        var lengths: [Int] = []
+        starts.reserveCapacity(6)
+        lengths.reserveCapacity(6)
+        var i = start
+        while true {
+            var j = i
+            while j < n, base[j] >= 48, base[j] <= 57 { j += 1 }
+            if j < n, base[j] == UInt8(ascii: "X") || base[j] == UInt8(ascii: "x") { j += 1 }
+            if j < n, Self.classes[Int(base[j])] == 1 || Self.classes[Int(base[j])] == 2
+                || Self.classes[Int(base[j])] == 3
+            {
+                return nil  // glued to letters: not a clean group
+            }
+            starts.append(i)
+            lengths.append(j - i)
+            guard starts.count < 7 else { return nil }
+            if j + 1 < n, base[j] == UInt8(ascii: " ") || base[j] == UInt8(ascii: "-"), base[j + 1] >= 48,
+                base[j + 1] <= 57
+            {
+                i = j + 1
+                continue
+            }
+            break
+        }
+        guard starts.count >= 2 else { return nil }
+        let end = starts[starts.count - 1] + lengths[lengths.count - 1]
+        var canonical: [UInt8] = []
+        canonical.reserveCapacity(24)
+        var groups = ArraySlice(zip(starts, lengths).map { ($0, $1) })
+        var offset = start
+        // Country code for mobiles: 86 (after an optional +) or 0086.
+        if let first = groups.first {
+            let text = Array(UnsafeBufferPointer(start: base + first.0, count: first.1))
+            if text == Array("86".utf8) || text == Array("0086".utf8) {
+                groups = groups.dropFirst()
+                if text.count == 2, start > 0, base[start - 1] == UInt8(ascii: "+") { offset = start - 1 }
+                let shape = groups.map { $0.1 }
+                guard shape == [3, 4, 4] || shape == [11] else { return nil }
+            }
+        }
+        for (s, l) in groups { canonical.append(contentsOf: UnsafeBufferPointer(start: base + s, count: l)) }
+        let shape = groups.map { $0.1 }
+        let hasX = canonical.last == UInt8(ascii: "X") || canonical.last == UInt8(ascii: "x")
+        var found = false
+        canonical.withUnsafeBufferPointer { t in
+            switch shape {
+            case [3, 4, 4], [11]:
+                guard !hasX else { return }
+                found = evaluateMobile(t, offset: offset, into: &sink)
+            case [6, 8, 4]:
+                found = evaluateResidentID(t, offset: offset, into: &sink)
+            case [4, 4, 4, 4], [4, 4, 4, 4, 1], [4, 4, 4, 4, 2], [4, 4, 4, 4, 3], [4, 6, 5], [6, 13]:
+                guard !hasX else { return }
+                found = evaluateCard(t, offset: offset, into: &sink)
+            default:
+                return
+            }
+        }
+        return found ? end : nil
+    }
+
+    // MARK: - E-mail
+
+    static func isLocalByte(_ b: UInt8) -> Bool {
+        let c = classes[Int(b)]
+        return c == 1 || c == 2 || c == 3 || b == UInt8(ascii: ".") || b == UInt8(ascii: "_")
+            || b == UInt8(ascii: "%") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
+    }
+
+    static func isDomainByte(_ b: UInt8) -> Bool {
+        let c = classes[Int(b)]
+        return c == 1 || c == 2 || c == 3 || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
+    }
+
+    /// Reads the address around an `@` at `at`; returns where scanning resumes.
+    func scanEmail<Sink: DetectionSink>(
+        _ base: UnsafePointer<UInt8>, _ n: Int, at: Int, into sink: inout Sink
+    ) -> Int {
+        var s = at
+        while s > 0, at - s < 65, Self.isLocalByte(base[s - 1]) { s -= 1 }
+        var e = at + 1
+        while e < n, e - at < 255, Self.isDomainByte(base[e]) { e += 1 }
+        var domainEnd = e
+        while domainEnd > at + 1, base[domainEnd - 1] == UInt8(ascii: ".") || base[domainEnd - 1] == UInt8(ascii: "-") {
+            domainEnd -= 1
+        }
+        guard s < at, domainEnd > at + 1, at - s <= 64 else { return e }
+        if s > 0, Self.isLocalByte(base[s - 1]) { return e }
+        let local = String(decoding: UnsafeBufferPointer(start: base + s, count: at - s), as: UTF8.self)
+        let domain = String(decoding: UnsafeBufferPointer(start: base + at + 1, count: domainEnd - at - 1), as: UTF8.self)
+        guard let domainClass = EmailValidator.classify(local: local[...], domain: domain[...]) else { return e }
+        let confidence: Double
+        switch domainClass {
+        case .personalWebmail: confidence = 0.85
+        case .other: confidence = 0.65
+        case .institutional: confidence = 0.35
+        }
+        let canonical = Array((local + "@" + domain).lowercased().utf8)
+        sink.detected(
+            RawDetection(
+                kind: .email, offset: s, canonical: canonical, baseConfidence: confidence, context: .none,
+                personLinked: domainClass != .institutional))
+        return e
+    }
+
+    // MARK: - Decimals and full-width forms
+
+    /// True when a digit run is the fractional part of a decimal (`1.13812345678`) or an integer part with
+    /// a non-zero fraction (`13812345678.5`), as spreadsheets produce; `13812345678.0` stays a candidate.
+    func isPartOfDecimal(_ base: UnsafePointer<UInt8>, _ n: Int, start: Int, end: Int) -> Bool {
+        if start >= 2, base[start - 1] == UInt8(ascii: "."), base[start - 2] >= 48, base[start - 2] <= 57 {
+            return true
+        }
+        guard end + 1 < n, base[end] == UInt8(ascii: "."), base[end + 1] >= 48, base[end + 1] <= 57 else {
+            return false
+        }
+        var k = end + 1
+        while k < n, base[k] == UInt8(ascii: "0") { k += 1 }
+        if k < n {
+            let c = Self.classes[Int(base[k])]
+            if c != 0 && c != 4 { return true }  // a non-zero fraction digit or an exponent letter
+        }
+        return false
+    }
+
+    /// The ASCII value of a full-width digit or Latin letter at `i` (`０`–`９`, `Ａ`–`Ｚ`, `ａ`–`ｚ`).
+    static func fullWidthValue(_ base: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> UInt8? {
+        guard i + 2 < n, base[i] == 0xEF else { return nil }
+        let b1 = base[i + 1]
+        let b2 = base[i + 2]
+        if b1 == 0xBC {
+            if b2 >= 0x90 && b2 <= 0x99 { return b2 - 0x90 + 48 }
+            if b2 >= 0xA1 && b2 <= 0xBA { return b2 - 0xA1 + 65 }
+        } else if b1 == 0xBD, b2 >= 0x81 && b2 <= 0x9A {
+            return b2 - 0x81 + 97
+        }
+        return nil
+    }
+
+    /// A token that contains full-width forms: normalised (NFKC for digits and Latin letters) into ASCII,
+    /// then dispatched like any token.
+    func scanWideToken<Sink: DetectionSink>(
+        _ base: UnsafePointer<UInt8>, _ n: Int, from start: Int, into sink: inout Sink
+    ) -> Int {
+        var normalised: [UInt8] = []
+        normalised.reserveCapacity(24)
+        var i = start
+        while i < n {
+            let c = Self.classes[Int(base[i])]
+            if c == 1 || c == 2 || c == 3 {
+                normalised.append(base[i])
+                i += 1
+            } else if let ascii = Self.fullWidthValue(base, n, i) {
+                normalised.append(ascii)
+                i += 3
+            } else {
+                break
+            }
+            if normalised.count > 64 { break }
+        }
+        while i < n, Self.classes[Int(base[i])] != 0 || Self.fullWidthValue(base, n, i) != nil {
+            i += Self.fullWidthValue(base, n, i) != nil ? 3 : 1  // over-long: skip the rest of the run
+            normalised.removeAll()
+        }
+        guard normalised.count >= 8 else { return i }
+        let letters = normalised.filter { $0 >= 65 }.count
+        normalised.withUnsafeBufferPointer { t in
+            if letters == 0 {
+                evaluateDigits(t, offset: start, into: &sink)
+            } else {
+                evaluateMixed(t, offset: start, into: &sink)
+            }
+        }
+        return i
+    }
+
+    /// Calls `body` with an upper-cased copy when the token has lower-case letters.
+    func withUpperCased(_ t: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var hasLower = false
+        for b in t where b >= 97 && b <= 122 {
+            hasLower = true
+            break
+        }
+        guard hasLower else { return body(t) }
+        let upper = t.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }
+        upper.withUnsafeBufferPointer(body)
+    }
+}
