@@ -1,17 +1,16 @@
 /// RFC 4180 CSV/TSV parser over chunk windows.
 ///
-/// Quoted fields may hold delimiters, `""` escapes and line breaks (CRLF, LF or CR). Cells are passed to
-/// the sink as slices of the window; only quoted cells holding `""` (or text after the closing quote) are
-/// copied, to unescape them. Blank lines and empty cells are skipped. When the first record looks like a
-/// header (see ``HeaderHeuristic``), its cells name the columns and data records are numbered from the
-/// next one; otherwise fields are column indexes without names.
+/// Quoted fields may hold delimiters, `""` escapes and line breaks (CRLF, LF or CR). Each cell is passed to
+/// the sink as soon as its terminator is seen, as a slice of the window; only quoted cells holding `""` (or
+/// text after the closing quote) are copied, to unescape them. The parser stops at field boundaries, so a
+/// chunk that ends inside a field only carries that field over. Blank lines and empty cells are skipped.
+/// When the first record looks like a header (see ``HeaderHeuristic``), its cells name the columns and
+/// data records are numbered from the next one; otherwise fields are column indexes without names.
 struct CSVParser: ChunkParser {
-    private struct Span {
-        var start: Int
-        var end: Int
+    private struct PendingCell {
+        var column: Int
         var line: Int
-        var quoted: Bool
-        var needsCopy: Bool
+        var value: [UInt8]
     }
 
     private static let quote = UInt8(ascii: "\"")
@@ -22,9 +21,11 @@ struct CSVParser: ChunkParser {
     let detectHeader: Bool
     private(set) var line = 1
     private var record = 0
+    private var column = 0
+    private var inRecord = false
     private var headerDecided = false
+    private var firstRecord: [PendingCell] = []
     private var pendingCarriageReturn = false
-    private var spans: [Span] = []
     private let scratch = ByteBuffer(capacity: 4096)
 
     var currentLine: Int { line }
@@ -32,13 +33,16 @@ struct CSVParser: ChunkParser {
     init(delimiter: UInt8, detectHeader: Bool = true) {
         self.delimiter = delimiter
         self.detectHeader = detectHeader
-        spans.reserveCapacity(64)
+        self.headerDecided = !detectHeader
     }
 
     mutating func parse<S: CellSink>(
         _ bytes: UnsafeRawBufferPointer, isFinal: Bool, sink: inout S
     ) throws(FormatError) -> Int {
-        guard let raw = bytes.baseAddress else { return 0 }
+        guard let raw = bytes.baseAddress else {
+            if isFinal { finishRecord(sink: &sink) }
+            return 0
+        }
         let p = raw.assumingMemoryBound(to: UInt8.self)
         let n = bytes.count
         let delimiter = self.delimiter
@@ -47,132 +51,183 @@ struct CSVParser: ChunkParser {
             pendingCarriageReturn = false
             if p[0] == Self.lineFeed { i = 1 }
         }
-        var committed = i
+        var l = line
         while i < n {
-            spans.removeAll(keepingCapacity: true)
-            var l = line
-            fields: while true {
-                let fieldStart = i
-                let fieldLine = l
-                if i < n && p[i] == Self.quote {
+            let fieldStart = i
+            if column == 0 && !inRecord {
+                let b = p[i]
+                if b == Self.lineFeed || b == Self.carriageReturn {
+                    // A blank line.
                     i += 1
-                    var needsCopy = false
-                    quoted: while true {
-                        while i < n {
-                            let b = p[i]
-                            if b == Self.quote { break }
-                            if b == Self.lineFeed {
-                                l += 1
-                            } else if b == Self.carriageReturn && (i + 1 == n || p[i + 1] != Self.lineFeed) {
-                                l += 1
-                            }
-                            i += 1
-                        }
-                        if i == n {
-                            if !isFinal { return committed }
-                            throw .malformed(format: .csv, line: fieldLine, reason: "unterminated quoted field")
-                        }
-                        if i + 1 == n && !isFinal { return committed }
-                        if i + 1 < n && p[i + 1] == Self.quote {
-                            needsCopy = true
-                            i += 2
-                            continue quoted
-                        }
-                        i += 1
-                        break quoted
-                    }
-                    if i < n, p[i] != delimiter, p[i] != Self.lineFeed, p[i] != Self.carriageReturn {
-                        // Text after the closing quote: keep it, as most spreadsheet tools do.
-                        needsCopy = true
-                        while i < n {
-                            let b = p[i]
-                            if b == delimiter || b == Self.lineFeed || b == Self.carriageReturn { break }
-                            i += 1
+                    if b == Self.carriageReturn {
+                        if i < n {
+                            if p[i] == Self.lineFeed { i += 1 }
+                        } else if !isFinal {
+                            pendingCarriageReturn = true
                         }
                     }
-                    spans.append(Span(start: fieldStart, end: i, line: fieldLine, quoted: true, needsCopy: needsCopy))
-                } else {
+                    l += 1
+                    line = l
+                    continue
+                }
+                inRecord = true
+                record += 1
+            }
+            var quoted = false
+            var needsCopy = false
+            if p[i] == Self.quote {
+                quoted = true
+                i += 1
+                quotedSection: while true {
                     while i < n {
                         let b = p[i]
-                        if b == delimiter || b == Self.lineFeed || b == Self.carriageReturn { break }
+                        if b == Self.quote { break }
+                        if b == Self.lineFeed {
+                            l += 1
+                        } else if b == Self.carriageReturn && (i + 1 == n || p[i + 1] != Self.lineFeed) {
+                            l += 1
+                        }
                         i += 1
                     }
-                    spans.append(Span(start: fieldStart, end: i, line: fieldLine, quoted: false, needsCopy: false))
-                }
-                if i == n {
-                    if !isFinal { return committed }
-                    break fields
-                }
-                let b = p[i]
-                i += 1
-                if b == delimiter { continue fields }
-                if b == Self.carriageReturn {
-                    if i < n {
-                        if p[i] == Self.lineFeed { i += 1 }
-                    } else if !isFinal {
-                        pendingCarriageReturn = true
+                    if i == n {
+                        if !isFinal { return fieldStart }
+                        throw .malformed(format: .csv, line: line, reason: "unterminated quoted field")
                     }
+                    if i + 1 == n && !isFinal { return fieldStart }
+                    if i + 1 < n && p[i + 1] == Self.quote {
+                        needsCopy = true
+                        i += 2
+                        continue quotedSection
+                    }
+                    i += 1
+                    break quotedSection
                 }
-                l += 1
-                break fields
+                if i < n, p[i] != delimiter, p[i] != Self.lineFeed, p[i] != Self.carriageReturn {
+                    // Text after the closing quote: keep it, as most spreadsheet tools do.
+                    needsCopy = true
+                    i = Self.scanUnquoted(p, from: i, count: n, delimiter: delimiter)
+                }
+            } else {
+                i = Self.scanUnquoted(p, from: i, count: n, delimiter: delimiter)
             }
+            if i == n && !isFinal { return fieldStart }
+            if i > fieldStart {
+                let value: UnsafeRawBufferPointer
+                if quoted {
+                    value = cellBytes(p, start: fieldStart, end: i, needsCopy: needsCopy)
+                } else {
+                    value = UnsafeRawBufferPointer(start: p + fieldStart, count: i - fieldStart)
+                }
+                if headerDecided {
+                    if !value.isEmpty {
+                        sink.cell(value, at: CellPosition(field: column, line: line, record: record))
+                    }
+                } else {
+                    firstRecord.append(PendingCell(column: column, line: line, value: Array(value)))
+                }
+            }
+            if i == n { break }
+            let b = p[i]
+            i += 1
+            if b == delimiter {
+                column += 1
+                line = l
+                continue
+            }
+            if b == Self.carriageReturn {
+                if i < n {
+                    if p[i] == Self.lineFeed { i += 1 }
+                } else if !isFinal {
+                    pendingCarriageReturn = true
+                }
+            }
+            l += 1
             line = l
-            committed = i
-            emitRecord(UnsafeRawPointer(p), sink: &sink)
+            finishRecord(sink: &sink)
         }
-        return committed
+        line = l
+        if isFinal { finishRecord(sink: &sink) }
+        return n
     }
 
-    private func cellBytes(_ span: Span, base: UnsafeRawPointer) -> UnsafeRawBufferPointer {
-        if span.needsCopy {
-            scratch.removeAll()
-            let end = span.end
-            var index = span.start + 1
-            while index < end {
-                let byte = base.load(fromByteOffset: index, as: UInt8.self)
-                if byte == Self.quote {
-                    if index + 1 < end && base.load(fromByteOffset: index + 1, as: UInt8.self) == Self.quote {
-                        scratch.append(Self.quote)
-                        index += 2
-                        continue
-                    }
-                    scratch.append(UnsafeRawBufferPointer(start: base + index + 1, count: end - index - 1))
-                    break
+    /// Index of the first delimiter, CR or LF at or after `start` (or `n`), eight bytes at a time.
+    @inline(__always)
+    private static func scanUnquoted(_ p: UnsafePointer<UInt8>, from start: Int, count n: Int, delimiter: UInt8) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let delimiters = ones &* UInt64(delimiter)
+        let lineFeeds = ones &* UInt64(lineFeed)
+        let returns = ones &* UInt64(carriageReturn)
+        let raw = UnsafeRawPointer(p)
+        var i = start
+        while i + 8 <= n {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let a = word ^ delimiters
+            let b = word ^ lineFeeds
+            let c = word ^ returns
+            let mask = ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c) & highs
+            if mask != 0 { return i + mask.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < n {
+            let b = p[i]
+            if b == delimiter || b == lineFeed || b == carriageReturn { break }
+            i += 1
+        }
+        return i
+    }
+
+    /// The value of the quoted field `start..<end` (which begins with the opening quote).
+    private func cellBytes(
+        _ p: UnsafePointer<UInt8>, start: Int, end: Int, needsCopy: Bool
+    ) -> UnsafeRawBufferPointer {
+        guard needsCopy else {
+            return UnsafeRawBufferPointer(start: p + start + 1, count: max(end - start - 2, 0))
+        }
+        scratch.removeAll()
+        var index = start + 1
+        while index < end {
+            let byte = p[index]
+            if byte == Self.quote {
+                if index + 1 < end && p[index + 1] == Self.quote {
+                    scratch.append(Self.quote)
+                    index += 2
+                    continue
                 }
-                scratch.append(byte)
-                index += 1
+                scratch.append(UnsafeRawBufferPointer(start: p + index + 1, count: end - index - 1))
+                break
             }
-            return scratch.bytes
+            scratch.append(byte)
+            index += 1
         }
-        if span.quoted {
-            return UnsafeRawBufferPointer(start: base + span.start + 1, count: max(span.end - span.start - 2, 0))
-        }
-        return UnsafeRawBufferPointer(start: base + span.start, count: span.end - span.start)
+        return scratch.bytes
     }
 
-    private mutating func emitRecord<S: CellSink>(_ base: UnsafeRawPointer, sink: inout S) {
-        if spans.count == 1 && spans[0].end == spans[0].start { return }
-        if !headerDecided {
-            headerDecided = true
-            if detectHeader && decideHeader(base, sink: &sink) { return }
+    /// Ends the current record; after the first one, decides whether it was a header.
+    private mutating func finishRecord<S: CellSink>(sink: inout S) {
+        column = 0
+        inRecord = false
+        guard !headerDecided, record > 0 else { return }
+        headerDecided = true
+        let cells = firstRecord
+        firstRecord = []
+        var row: [[UInt8]] = []
+        for cell in cells {
+            while row.count < cell.column { row.append([]) }
+            row.append(cell.value)
         }
-        record += 1
-        for (column, span) in spans.enumerated() where span.end > span.start {
-            let value = cellBytes(span, base: base)
-            if value.isEmpty { continue }
-            sink.cell(value, at: CellPosition(field: column, line: span.line, record: record))
+        if HeaderHeuristic.isHeader(row) {
+            record = 0
+            for cell in cells {
+                let name = HeaderHeuristic.fieldName(cell.value)
+                if !name.isEmpty { sink.defineField(cell.column, name: name) }
+            }
+            return
         }
-    }
-
-    /// Names the columns when the first record is a header.
-    /// - Returns: Whether it was a header.
-    private func decideHeader<S: CellSink>(_ base: UnsafeRawPointer, sink: inout S) -> Bool {
-        let cells = spans.map { Array(cellBytes($0, base: base)) }
-        guard HeaderHeuristic.isHeader(cells) else { return false }
-        for (column, cell) in cells.enumerated() {
-            let name = HeaderHeuristic.fieldName(cell)
-            if !name.isEmpty { sink.defineField(column, name: name) }
+        for cell in cells where !cell.value.isEmpty {
+            cell.value.withUnsafeBytes { value in
+                sink.cell(value, at: CellPosition(field: cell.column, line: cell.line, record: 1))
+            }
         }
-        return true
     }
 }
