@@ -152,7 +152,9 @@ struct CSVParser: ChunkParser {
 
     /// Index of the first delimiter, CR or LF at or after `start` (or `n`), eight bytes at a time.
     @inline(__always)
-    private static func scanUnquoted(_ p: UnsafePointer<UInt8>, from start: Int, count n: Int, delimiter: UInt8) -> Int {
+    private static func scanUnquoted(
+        _ p: UnsafePointer<UInt8>, from start: Int, count n: Int, delimiter: UInt8
+    ) -> Int {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let delimiters = ones &* UInt64(delimiter)

@@ -17,8 +17,11 @@ struct CSVReaderTests {
         #expect(report.format == .csv)
         #expect(report.encoding == .utf8)
         #expect(sink.fields == [0: "姓名", 1: "备注", 2: "身份证号"])
-        #expect(sink.values == ["张三", "说 \"你好\"\r\n第二行", "110105199001011234", "李四", "a,b", "王五", "xtail",
-            "11010519900101123X"])
+        #expect(
+            sink.values == [
+                "张三", "说 \"你好\"\r\n第二行", "110105199001011234", "李四", "a,b", "王五", "xtail",
+                "11010519900101123X",
+            ])
         let id = try #require(sink.cell("110105199001011234"))
         #expect(id.position == CellPosition(field: 2, line: 3, record: 1))
         #expect(sink.cell("李四")?.position == CellPosition(field: 0, line: 4, record: 2))
@@ -40,7 +43,8 @@ struct CSVReaderTests {
 
     @Test func bomAndSemicolonDelimiter() throws {
         let directory = try TestDirectory()
-        let path = try directory.write("s.csv", "\u{FEFF}name;phone;city\nWang;13812345678;\"Shang;hai\"\nLi;13912345678;Beijing\n")
+        let text = "\u{FEFF}name;phone;city\nWang;13812345678;\"Shang;hai\"\nLi;13912345678;Beijing\n"
+        let path = try directory.write("s.csv", text)
         let (sink, report) = try read(path)
         #expect(report.encoding == .utf8BOM)
         #expect(sink.fields == [0: "name", 1: "phone", 2: "city"])
@@ -67,7 +71,8 @@ struct CSVReaderTests {
 
     @Test func numericFirstRowIsData() throws {
         let directory = try TestDirectory()
-        let (sink, _) = try read(try directory.write("n.csv", "张三,110105199001011234,13812345678\n李四,11010519900101123X,13912345678\n"))
+        let text = "张三,110105199001011234,13812345678\n李四,11010519900101123X,13912345678\n"
+        let (sink, _) = try read(try directory.write("n.csv", text))
         #expect(sink.fields.isEmpty)
         #expect(sink.cells.first == RecordedCell(value: "张三", position: CellPosition(field: 0, line: 1, record: 1)))
         #expect(sink.cell("13912345678")?.position == CellPosition(field: 2, line: 2, record: 2))

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Encodings")
 struct EncodingTests {
-    static let table = "身份证号,姓名,手机\n110105199001011234,张三,13812345678\n11010519900101123X,欧阳娜娜,13912345678\n"
+    static let table =
+        "身份证号,姓名,手机\n110105199001011234,张三,13812345678\n"
+        + "11010519900101123X,欧阳娜娜,13912345678\n"
 
     @Test func gbkBytesOfTheHeaderAreAsExpected() throws {
         let bytes = try encode("身份证号", to: "GB18030")
@@ -43,7 +45,8 @@ struct EncodingTests {
 
     @Test func invalidGBKSequencesAreReplacedAndCounted() throws {
         let directory = try TestDirectory()
-        let bytes: [UInt8] = (try encode("姓名\n", to: "GBK")) + [0x81, 0x20, 0x0A] + (try encode("张三\n", to: "GBK"))
+        let bytes: [UInt8] =
+            (try encode("姓名\n", to: "GBK")) + [0x81, 0x20, 0x0A] + (try encode("张三\n", to: "GBK"))
         let (sink, report) = try read(try directory.write("bad.txt", bytes: bytes))
         #expect(report.encoding == .gb18030)
         #expect(report.replacedSequences == 1)

@@ -139,3 +139,33 @@ struct XLSXReaderTests {
         #expect(readError(path) == .invalidArchive(reason: "not a readable ZIP archive"))
     }
 }
+
+extension XLSXReaderTests {
+    /// Rewrites the declared uncompressed size of `entry` in both its local and central headers.
+    static func understateSize(of entry: String, in path: String, as size: UInt32) throws {
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        let name = Array(entry.utf8)
+        var patched = 0
+        for index in 0..<(bytes.count - 46) where bytes[index] == 0x50 && bytes[index + 1] == 0x4B {
+            let kind = (bytes[index + 2], bytes[index + 3])
+            let (nameOffset, sizeOffset) = kind == (1, 2) ? (46, 24) : kind == (3, 4) ? (30, 22) : (0, 0)
+            guard nameOffset > 0, index + nameOffset + name.count <= bytes.count,
+                Array(bytes[(index + nameOffset)..<(index + nameOffset + name.count)]) == name
+            else { continue }
+            for byte in 0..<4 { bytes[index + sizeOffset + byte] = UInt8(truncatingIfNeeded: size >> (8 * byte)) }
+            patched += 1
+        }
+        #expect(patched == 2)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func zipBombWithLyingHeadersIsStoppedWhileExtracting() throws {
+        let directory = try TestDirectory()
+        let path = directory.path("liar.xlsx")
+        let padding = String(repeating: " ", count: 20 << 20)
+        try Self.makeWorkbook(at: path, sheet1: "<worksheet>" + padding + "</worksheet>")
+        try Self.understateSize(of: "xl/worksheets/sheet1.xml", in: path, as: 1000)
+        let error = readError(path)
+        #expect(error == .compressionRatioTooHigh(entry: "xl/worksheets/sheet1.xml", limit: 200))
+    }
+}
