@@ -91,6 +91,9 @@ public struct DetectionSession {
         flushProfiles()
     }
 
+    /// Whether ``drain()`` would return anything (cheap; check it before draining on hot paths).
+    public var hasReadyFindings: Bool { !ready.isEmpty }
+
     /// Takes the findings that are ready.
     /// - Returns: Findings in detection order (held ones are released when their column is decided).
     public mutating func drain() -> [Finding] {

@@ -1,0 +1,117 @@
+import YujingCore
+import YujingDetectors
+
+/// What scanning one file produced, apart from the findings themselves (which are streamed).
+public struct FileScanResult: Sendable {
+    /// The file path.
+    public var path: String
+    /// The format read, when the file could be opened.
+    public var format: DatasetFormat?
+    /// The text encoding detected.
+    public var encoding: TextEncoding?
+    /// Bytes of the file consumed.
+    public var bytesRead: Int64 = 0
+    /// Findings reported, by kind.
+    public var counts: [IdentifierKind: Int] = [:]
+    /// Candidates suppressed by column profiling or for lack of context.
+    public var suppressed = 0
+    /// The error that stopped reading, if any (findings before it were still reported). Its message never
+    /// quotes file content.
+    public var error: FormatError?
+    /// Non-fatal problems (for example malformed JSON Lines lines, skipped and reported).
+    public var warnings: [FormatWarning] = []
+
+    /// Total findings reported.
+    public var findingCount: Int { counts.values.reduce(0, +) }
+}
+
+/// Scans dataset files: a ``DatasetReader`` feeds each value to a ``DetectionSession``; findings are
+/// streamed to the caller as soon as their column is decided.
+public struct DatasetScanner: Sendable {
+    /// The detector.
+    public let detector: IdentifierDetector
+    /// Reader limits against hostile files.
+    public let limits: ReaderLimits
+
+    /// Creates a scanner.
+    /// - Parameters:
+    ///   - detector: The configured detector.
+    ///   - limits: Reader limits.
+    public init(detector: IdentifierDetector, limits: ReaderLimits = .init()) {
+        self.detector = detector
+        self.limits = limits
+    }
+
+    /// Scans one file.
+    /// - Parameters:
+    ///   - path: The file.
+    ///   - format: The format, or nil to detect it.
+    ///   - onFinding: Called for every finding, in file order within a column.
+    ///   - onProgress: Called with the bytes consumed so far.
+    /// - Returns: Counts, format, encoding, and the error if reading stopped.
+    public func scan(
+        path: String, format: DatasetFormat? = nil, onFinding: (Finding) -> Void,
+        onProgress: (Int64) -> Void = { _ in }
+    ) -> FileScanResult {
+        withoutActuallyEscaping(onFinding) { onFinding in
+            withoutActuallyEscaping(onProgress) { onProgress in
+                var sink = ScanningSink(
+                    session: DetectionSession(detector: detector, file: path), onFinding: onFinding,
+                    onProgress: onProgress, result: FileScanResult(path: path))
+                do throws(FormatError) {
+                    let report = try DatasetReader(path: path, format: format, limits: limits).read(into: &sink)
+                    sink.result.format = report.format
+                    sink.result.encoding = report.encoding
+                    sink.result.bytesRead = report.bytesRead
+                    sink.result.warnings = report.warnings
+                } catch {
+                    sink.result.error = error
+                }
+                sink.finish()
+                return sink.result
+            }
+        }
+    }
+}
+
+/// Forwards reader callbacks to a detection session and streams its findings.
+struct ScanningSink: CellSink {
+    var session: DetectionSession
+    let onFinding: (Finding) -> Void
+    let onProgress: (Int64) -> Void
+    var result: FileScanResult
+
+    mutating func beginTable(sheet: String?) {
+        session.beginTable(sheet: sheet)
+    }
+
+    mutating func defineField(_ id: Int, name: String) {
+        session.defineField(id, name: name)
+    }
+
+    mutating func cell(_ value: UnsafeRawBufferPointer, at position: CellPosition) {
+        session.scan(value, field: position.field, line: position.line, record: position.record, row: position.row)
+        if session.hasReadyFindings { emit(session.drain()) }
+    }
+
+    mutating func endTable() {
+        session.endTable()
+        if session.hasReadyFindings { emit(session.drain()) }
+    }
+
+    mutating func progress(bytesConsumed: Int64) {
+        onProgress(bytesConsumed)
+    }
+
+    mutating func finish() {
+        emit(session.finish())
+        result.suppressed = session.suppressedCount
+    }
+
+    private mutating func emit(_ findings: [Finding]) {
+        for finding in findings {
+            result.counts[finding.kind, default: 0] += 1
+            onFinding(finding)
+        }
+    }
+}
