@@ -76,7 +76,7 @@ public struct JSONFieldMap: Sendable, Hashable, Codable {
         case userAgent = "user_agent"
     }
 
-    /// Decodes a field map; every key is optional and defaults as in ``init(time:ip:method:path:request:status:bytes:userAgent:node:dataset:channel:drill:subjects:)``.
+    /// Decodes a field map; every key is optional and takes the memberwise initializer's default.
     /// - Parameter decoder: The decoder.
     /// - Throws: `DecodingError` on a wrongly typed key.
     public init(from decoder: any Decoder) throws {

@@ -78,7 +78,8 @@ struct ReplayOutput {
             let level = "\(signal.level.rawValue) \(signal.level.colour)" + (signal.isEscalation ? " ↑" : "")
             stdout(
                 Self.pad(Self.iso(signal.startsAtMillis), 21) + Self.pad(level, 13) + Self.pad(signal.ruleID, 34)
-                    + Self.pad(String(signal.count), 8) + key + " — " + (signal.annotations["summary"] ?? signal.title))
+                    + Self.pad(String(signal.count), 8) + key + " — "
+                    + (signal.annotations["summary"] ?? signal.title))
         }
     }
 

@@ -8,7 +8,8 @@ import YujingParsing
 
     @Test func parsesACombinedLineWithOffset() throws {
         let line =
-            #"10.1.2.3 - - [17/May/2015:10:05:03 +0800] "GET /api/v1/datasets/ds-042/download?appKey=AK0123456789XYZ&fmt=csv HTTP/1.1" 200 5120 "-" "curl/8.0""#
+            #"10.1.2.3 - - [17/May/2015:10:05:03 +0800] "#
+            + #""GET /api/v1/datasets/ds-042/download?appKey=AK0123456789XYZ&fmt=csv HTTP/1.1" 200 5120 "-" "curl/8.0""#
         let event = try parser.parse(line)
         // 10:05:03 at +08:00 is 02:05:03 UTC.
         #expect(event.timeMillis == 1_431_828_303_000)

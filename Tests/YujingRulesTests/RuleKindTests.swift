@@ -215,7 +215,8 @@ import YujingRules
     }
 
     @Test func absenceEscalatesAndRecovers() throws {
-        let engine = try Fixtures.engine(Self.absence.replacingOccurrences(of: "expect: [agent-never]", with: "expect: []"), lateness: 0)
+        let engine = try Fixtures.engine(
+            Self.absence.replacingOccurrences(of: "expect: [agent-never]", with: "expect: []"), lateness: 0)
         var signals = Fixtures.run(engine, [Fixtures.heartbeat(0, agent: "a")])
         // Other agents keep time moving.
         for minute in stride(from: 1, through: 90, by: 1) {
@@ -226,14 +227,17 @@ import YujingRules
         #expect(forA.last?.isEscalation == true)
         // a comes back, then goes silent again: a fresh episode.
         signals = Fixtures.run(engine, [Fixtures.heartbeat(91 * 60, agent: "a")])
-        for minute in 92...110 { signals += Fixtures.run(engine, [Fixtures.heartbeat(Double(minute) * 60, agent: "b")]) }
+        for minute in 92...110 {
+            signals += Fixtures.run(engine, [Fixtures.heartbeat(Double(minute) * 60, agent: "b")])
+        }
         #expect(signals.filter { $0.labels["agent"] == "a" }.map(\.level) == [.III])
     }
 
     @Test func absenceDoesNotFireWhileInputIsQuiet() throws {
         // No events at all after the last heartbeat: the watermark does not move, so nothing fires in replay
         // until the daemon advances time explicitly.
-        let engine = try Fixtures.engine(Self.absence.replacingOccurrences(of: "expect: [agent-never]", with: "expect: []"))
+        let engine = try Fixtures.engine(
+            Self.absence.replacingOccurrences(of: "expect: [agent-never]", with: "expect: []"))
         #expect(Fixtures.run(engine, [Fixtures.heartbeat(0)], finish: true).isEmpty)
         var signals: [WarningSignal] = []
         engine.advanceWatermark(to: Fixtures.t0 + 11 * 60_000, into: &signals)
@@ -269,7 +273,8 @@ import YujingRules
 
         // A new subject with the same surge but no history: no signal (warm-up).
         let fresh = try Fixtures.engine(yaml)
-        #expect(Fixtures.run(fresh, (0..<400).map { Fixtures.access(Double($0) * 5, subject: "NEWKEY0000000009") }).isEmpty)
+        #expect(
+            Fixtures.run(fresh, (0..<400).map { Fixtures.access(Double($0) * 5, subject: "NEWKEY0000000009") }).isEmpty)
     }
 
     @Test func baselineHeavyButSteadyUserStaysQuiet() throws {
@@ -288,7 +293,9 @@ import YujingRules
         var events: [EngineEvent] = []
         for hour in 0..<72 {
             let count = 500 + (hour * 37 % 120)
-            for i in 0..<count { events.append(Fixtures.access(Double(hour) * 3_600 + Double(i) * 3_600 / Double(count))) }
+            for i in 0..<count {
+                events.append(Fixtures.access(Double(hour) * 3_600 + Double(i) * 3_600 / Double(count)))
+            }
         }
         #expect(Fixtures.run(engine, events).isEmpty)
     }
@@ -298,7 +305,11 @@ import YujingRules
         let approvalEnd = Fixtures.t0 + 3_600_000
         let catalogue = StaticScopeCatalogue(
             datasets: ["cond": .conditional, "open": .unconditional],
-            approvals: [.init(subject: "GOODKEY000000001", dataset: "cond", validFromMillis: approvalStart, validToMillis: approvalEnd)],
+            approvals: [
+                .init(
+                    subject: "GOODKEY000000001", dataset: "cond", validFromMillis: approvalStart,
+                    validToMillis: approvalEnd)
+            ],
             restrictions: [.init(subject: "BANNEDKEY0000001", fromMillis: Fixtures.t0 + 1_000)])
         let engine = try Fixtures.engine(
             """

@@ -9,7 +9,10 @@ import YujingRules
             .filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(names.count >= 5)
         let files = try names.map { name in
-            (name: name, text: try String(contentsOf: Fixtures.packDirectory.appendingPathComponent(name), encoding: .utf8))
+            (
+                name: name,
+                text: try String(contentsOf: Fixtures.packDirectory.appendingPathComponent(name), encoding: .utf8)
+            )
         }
         let set = try RuleLoader.load(files: files)
         let ids = Set(set.rules.map(\.id))
@@ -69,13 +72,15 @@ import YujingRules
             error("- id: a\n  title: A\n  kind: match\n  level: I\n  where:\n    path: { regex: \"([\" }\n"))
         #expect(badRegex.line == 6)
         #expect(badRegex.reason.contains("regex"))
-        let badField = try #require(error("- id: a\n  title: A\n  kind: match\n  level: I\n  where:\n    colour: red\n"))
+        let badField = try #require(
+            error("- id: a\n  title: A\n  kind: match\n  level: I\n  where:\n    colour: red\n"))
         #expect(badField.line == 6)
         let noWindow = try #require(error("- id: a\n  title: A\n  kind: threshold\n  threshold: 2\n  level: I\n"))
         #expect(noWindow.line == 1)
         #expect(noWindow.reason.contains("window"))
         let tiers = try #require(
-            error("- id: a\n  title: A\n  kind: match\n  tiers:\n    - {at: 10, level: I}\n    - {at: 20, level: II}\n"))
+            error("- id: a\n  title: A\n  kind: match\n  tiers:\n    - {at: 10, level: I}\n    - {at: 20, level: II}\n")
+        )
         #expect(tiers.line == 6)
         let cidr = try #require(
             error("- id: a\n  title: A\n  kind: match\n  level: I\n  where:\n    ip: {cidr: 10.0.0.0/33}\n"))

@@ -10,7 +10,10 @@ import YujingRules
             .filter { $0.hasSuffix(".yaml") }.sorted()
         return try RuleLoader.load(
             files: try names.map { name in
-                (name: name, text: try String(contentsOf: Fixtures.packDirectory.appendingPathComponent(name), encoding: .utf8))
+                (
+                    name: name,
+                    text: try String(contentsOf: Fixtures.packDirectory.appendingPathComponent(name), encoding: .utf8)
+                )
             })
     }
 
@@ -72,9 +75,10 @@ import YujingRules
         #expect(byRule["leak.downloaded-after-finding"] == [.II])
         #expect(byRule["scanner.probe-paths"] == [.IV])
         #expect(!signals.contains { $0.labels["subject"] == "HEAV…0001" })
-        #expect(Set(byRule.keys) == [
-            "scanner.user-agent", "abuse.bruteforce", "leak.resident-id", "leak.downloaded-after-finding",
-            "scanner.probe-paths",
-        ])
+        #expect(
+            Set(byRule.keys) == [
+                "scanner.user-agent", "abuse.bruteforce", "leak.resident-id", "leak.downloaded-after-finding",
+                "scanner.probe-paths",
+            ])
     }
 }

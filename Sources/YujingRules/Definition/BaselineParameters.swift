@@ -18,7 +18,9 @@ public struct BaselineParameters: Sendable, Hashable, Codable {
     ///   - sigmas: Standard deviations.
     ///   - warmupBuckets: Warm-up buckets.
     ///   - minimum: Minimum count.
-    public init(bucketMillis: Int64, alpha: Double = 0.1, sigmas: Double = 4, warmupBuckets: Int = 24, minimum: Double = 50) {
+    public init(
+        bucketMillis: Int64, alpha: Double = 0.1, sigmas: Double = 4, warmupBuckets: Int = 24, minimum: Double = 50
+    ) {
         self.bucketMillis = bucketMillis
         self.alpha = alpha
         self.sigmas = sigmas

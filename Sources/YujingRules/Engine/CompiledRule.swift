@@ -90,7 +90,9 @@ final class CompiledRule {
         labels["rule"] = definition.id
         labels["level"] = level.rawValue
         var values: [String: String] = [:]
-        let parts = groupBy.count <= 1 ? [key] : key.split(separator: Self.keySeparator, omittingEmptySubsequences: false).map(String.init)
+        let parts =
+            groupBy.count <= 1
+            ? [key] : key.split(separator: Self.keySeparator, omittingEmptySubsequences: false).map(String.init)
         var maskedParts: [String] = []
         for (index, field) in groupBy.enumerated() {
             let raw = index < parts.count ? parts[index] : ""

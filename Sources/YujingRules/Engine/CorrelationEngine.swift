@@ -25,7 +25,10 @@ public final class CorrelationEngine {
     ///   - rules: The rules; disabled rules are ignored.
     ///   - configuration: Limits and lateness.
     ///   - scopeOracle: Catalogue for `scope` rules; without one, scope rules never fire.
-    public init(rules: RuleSet, configuration: EngineConfiguration = EngineConfiguration(), scopeOracle: (any ScopeOracle)? = nil) {
+    public init(
+        rules: RuleSet, configuration: EngineConfiguration = EngineConfiguration(),
+        scopeOracle: (any ScopeOracle)? = nil
+    ) {
         self.rules = rules
         self.configuration = configuration
         evaluators = rules.enabledRules.map { definition -> any RuleEvaluator in

@@ -59,7 +59,9 @@ final class BaselineEvaluator: RuleEvaluator {
             rule.signal(
                 key: key, event: event, tier: tier, previousTier: previous, startsAt: t,
                 count: Int(state.bucketCount), value: state.bucketCount,
-                detail: "bucket count \(Int(state.bucketCount)) vs mean \(mean) ± \(sigma) over \(state.folded) buckets"))
+                detail: "bucket count \(Int(state.bucketCount)) vs mean \(mean) ± \(sigma)"
+                    + " over \(state.folded) buckets"
+            ))
     }
 
     private func fold(_ state: inout BaselineKeyState, _ value: Double) {
@@ -79,9 +81,7 @@ final class BaselineEvaluator: RuleEvaluator {
     func advance(to watermark: Int64, into signals: inout [WarningSignal]) {
         guard watermark >= nextSweep else { return }
         let cutoff = watermark.minusClamped(configuration.idleRetentionMillis)
-        let before = states.count
-        states = states.filter { $0.value.lastTime >= cutoff }
-        evicted += before - states.count
+        evicted += StateCap.evict(&states) { $0.lastTime < cutoff }
         nextSweep = watermark.plusClamped(parameters.bucketMillis)
     }
 

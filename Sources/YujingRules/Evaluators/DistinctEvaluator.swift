@@ -72,9 +72,7 @@ final class DistinctEvaluator: RuleEvaluator {
 
     private func sweep(_ watermark: Int64) {
         let cutoff = watermark.minusClamped(rule.window)
-        let before = states.count
-        states = states.filter { $0.value.lastTime >= cutoff }
-        evicted += before - states.count
+        evicted += StateCap.evict(&states) { $0.lastTime < cutoff }
         nextSweep = watermark.plusClamped(max(rule.window / 2, 1_000))
     }
 

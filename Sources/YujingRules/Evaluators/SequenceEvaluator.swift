@@ -35,7 +35,8 @@ final class SequenceEvaluator: RuleEvaluator {
             state.firedTier = tier
             signal = rule.signal(
                 key: key, event: event, tier: tier, previousTier: previous, startsAt: startsAt, count: state.count,
-                value: Double(state.count), detail: "second step \(DurationTextGap.text(state.thenTime - state.firedFor)) after the first")
+                value: Double(state.count),
+                detail: "second step \(DurationTextGap.text(state.thenTime - state.firedFor)) after the first")
         }
         var state = states.removeValue(forKey: key) ?? SequenceKeyState()
         state.lastTime = max(state.lastTime, t)
@@ -72,9 +73,7 @@ final class SequenceEvaluator: RuleEvaluator {
 
     private func sweep(_ watermark: Int64) {
         let cutoff = watermark.minusClamped(rule.window)
-        let before = states.count
-        states = states.filter { $0.value.lastTime >= cutoff }
-        evicted += before - states.count
+        evicted += StateCap.evict(&states) { $0.lastTime < cutoff }
         nextSweep = watermark.plusClamped(max(rule.window / 2, 1_000))
     }
 

@@ -2,8 +2,10 @@
 enum DurationText {
     static func milliseconds(_ text: String) -> Int64? {
         let trimmed = text.trimmingSpaces
-        let units: [(String, Double)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000),
-                                          ("w", 604_800_000)]
+        let units: [(String, Double)] = [
+            ("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000),
+            ("w", 604_800_000),
+        ]
         for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
             let number = trimmed.dropLast(suffix.count)
             // "ms" also ends with "s": only accept when the rest is a number.

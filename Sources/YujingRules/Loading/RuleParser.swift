@@ -34,7 +34,8 @@ struct RuleParser {
         }
         var rule = RuleDefinition(
             id: id, title: title, description: try optionalString(node, "description"), kind: kind,
-            enabled: try bool(node, "enabled") ?? true, tiers: [], source: RuleSource(file: file, line: node.mark?.line ?? 0))
+            enabled: try bool(node, "enabled") ?? true, tiers: [],
+            source: RuleSource(file: file, line: node.mark?.line ?? 0))
         rule.labels = try stringMap(node, "labels")
         rule.annotations = try stringMap(node, "annotations")
         rule.groupBy = try fields(node, "group_by")
@@ -171,7 +172,9 @@ struct RuleParser {
         case .match, .scope, .sequence: defaultMinimum = 1
         case .absence, .baseline: defaultMinimum = 0
         case .threshold, .distinct, .sum:
-            guard node["threshold"] != nil else { throw fail(node, "\(kind.rawValue) rule needs 'threshold' or 'tiers'") }
+            guard node["threshold"] != nil else {
+                throw fail(node, "\(kind.rawValue) rule needs 'threshold' or 'tiers'")
+            }
             defaultMinimum = 1
         }
         let minimum = try number(node, "threshold") ?? defaultMinimum

@@ -14,3 +14,13 @@ enum StateCap {
         return removed
     }
 }
+
+extension StateCap {
+    /// Removes the keys whose state is stale, without rebuilding the table; returns how many were removed.
+    static func evict<State>(_ table: inout [String: State], where stale: (State) -> Bool) -> Int {
+        var keys: [String] = []
+        for (key, state) in table where stale(state) { keys.append(key) }
+        for key in keys { table.removeValue(forKey: key) }
+        return keys.count
+    }
+}
