@@ -59,7 +59,7 @@ let package = Package(
         ),
         .testTarget(name: "YujingParsingTests", dependencies: ["YujingParsing", "YujingCore"]),
         .testTarget(name: "YujingRulesTests", dependencies: ["YujingRules", "YujingParsing", "YujingCore"]),
-        .testTarget(name: "YujingCLITests", dependencies: ["YujingCore"]),
+        .testTarget(name: "YujingCLITests", dependencies: ["YujingCore", "YujingDetectors"]),
     ],
     swiftLanguageModes: [.v6]
 )
