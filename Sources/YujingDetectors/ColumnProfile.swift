@@ -23,8 +23,6 @@ struct ColumnProfile {
     private(set) var structured = 0
     private(set) var valid = 0
     private(set) var verdict: Verdict = .undecided
-    /// Findings held while undecided (bounded by ``decisionSample``).
-    var held: [Finding] = []
 
     /// Records one structured value; reaches a verdict once the sample is large enough.
     mutating func observe(valid isValid: Bool) {

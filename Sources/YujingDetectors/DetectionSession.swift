@@ -10,11 +10,12 @@ import YujingCore
 public struct DetectionSession {
     private let detector: IdentifierDetector
     private let file: String
-    private var fieldNames: [Int: String] = [:]
-    private var fieldTopics: [Int: ContextTopics] = [:]
+    /// Per field (index = field id + 1, so that -1 maps to 0): header, topics and column profiles.
+    private var fields: [FieldState] = [FieldState()]
+    /// Findings held while their column is undecided (bounded by ``ColumnProfile/decisionSample`` each).
+    private var held: [HeldKey: [Finding]] = [:]
     private var tableTopics: ContextTopics = []
     private var sheet: String?
-    private var profiles: [ProfileKey: ColumnProfile] = [:]
     private var ready: [Finding] = []
     private var current = CurrentValue()
     /// The value being scanned (only valid inside ``scan(_:field:line:record:row:)``).
@@ -26,9 +27,54 @@ public struct DetectionSession {
 
     /// Caps the number of profiled fields (JSON documents can have many paths).
     static let maximumProfiledFields = 4_096
+    /// No identifier is shorter than this many bytes (an 8-character permit or `a@qq.com`).
+    static let shortestIdentifier = 8
 
-    struct ProfileKey: Hashable {
-        var field: Int
+    /// What the session knows about one field.
+    struct FieldState {
+        var name: String?
+        var topics: ContextTopics = []
+        /// Profiles for the kinds that column profiling judges (plain values: cheap to update in place).
+        var residentID = ColumnProfile()
+        var bankCard = ColumnProfile()
+        var creditCode = ColumnProfile()
+
+        func profile(_ kind: IdentifierKind) -> ColumnProfile {
+            switch kind {
+            case .bankCard: return bankCard
+            case .socialCreditCode: return creditCode
+            default: return residentID
+            }
+        }
+
+        /// Records an observation; returns whether the column was just decided.
+        mutating func observe(_ kind: IdentifierKind, valid: Bool) -> Bool {
+            switch kind {
+            case .bankCard: return Self.observe(&bankCard, valid)
+            case .socialCreditCode: return Self.observe(&creditCode, valid)
+            default: return Self.observe(&residentID, valid)
+            }
+        }
+
+        mutating func decideAtEnd() {
+            residentID.decideAtEnd()
+            bankCard.decideAtEnd()
+            creditCode.decideAtEnd()
+        }
+
+        private static func observe(_ profile: inout ColumnProfile, _ valid: Bool) -> Bool {
+            let before = profile.verdict
+            profile.observe(valid: valid)
+            return before == .undecided && profile.verdict != .undecided
+        }
+
+        static func isProfiled(_ kind: IdentifierKind) -> Bool {
+            kind == .residentID || kind == .bankCard || kind == .socialCreditCode
+        }
+    }
+
+    struct HeldKey: Hashable {
+        var slot: Int
         var kind: IdentifierKind
     }
 
@@ -54,8 +100,7 @@ public struct DetectionSession {
     public mutating func beginTable(sheet: String?) {
         flushProfiles()
         self.sheet = sheet
-        fieldNames.removeAll(keepingCapacity: true)
-        fieldTopics.removeAll(keepingCapacity: true)
+        fields = [FieldState()]
         tableTopics = []
     }
 
@@ -64,10 +109,12 @@ public struct DetectionSession {
     ///   - id: The field id used in ``scan(_:field:line:record:row:)``.
     ///   - name: Header text or path; for paths the last component is what is classified.
     public mutating func defineField(_ id: Int, name: String) {
-        fieldNames[id] = name
+        guard id >= 0, id < Self.maximumProfiledFields else { return }
         let component = name.split(whereSeparator: { "/.$[]*@".contains($0) }).last.map(String.init) ?? name
         let topics = ContextTopics.forHeader(component)
-        fieldTopics[id] = topics
+        growFields(to: id)
+        fields[id + 1].name = name
+        fields[id + 1].topics = topics
         tableTopics.formUnion(topics)
     }
 
@@ -79,6 +126,7 @@ public struct DetectionSession {
     ///   - record: 1-based record number.
     ///   - row: 1-based XLSX row, or 0.
     public mutating func scan(_ value: UnsafeRawBufferPointer, field: Int, line: Int, record: Int, row: Int = 0) {
+        guard value.count >= Self.shortestIdentifier else { return }
         current = CurrentValue(field: field, line: line, record: record, row: row)
         currentBuffer = value
         let scanner = detector.scanner
@@ -110,61 +158,63 @@ public struct DetectionSession {
 
     // MARK: - Handling detections
 
+    /// The state slot of the current field (0 for values without a field or beyond the cap).
+    private var slot: Int {
+        let index = current.field + 1
+        return index > 0 && index < fields.count ? index : 0
+    }
+
+    private mutating func growFields(to id: Int) {
+        while fields.count <= id + 1 { fields.append(FieldState()) }
+    }
+
     mutating func handle(_ detection: RawDetection, buffer: UnsafeRawBufferPointer) {
-        let header = current.field >= 0 ? fieldTopics[current.field] ?? [] : []
+        let slot = self.slot
+        let header = slot > 0 ? fields[slot].topics : []
         let announced = ContextTopics.announcing(detection.kind)
         let headerAnnounces = !announced.isEmpty && header.contains(announced)
-        var keyword: ContextTopics = []
-        if !headerAnnounces, detection.context != .none || detection.baseConfidence < 0.9 {
-            keyword = ContextTopics.keywordTopics(in: buffer, before: detection.offset)
-        }
+        let keyword = headerAnnounces ? [] : ContextTopics.keywordTopics(in: buffer, before: detection.offset)
         let confidence = score(detection, header: header, keyword: keyword)
         guard confidence >= detector.configuration.minimumConfidence else {
             if detection.context != .none, confidence < 0.5 { suppressedCount += 1 } else { belowThresholdCount += 1 }
             return
         }
         let finding = makeFinding(detection, buffer: buffer, confidence: confidence)
-        let profiled = detection.kind == .residentID || detection.kind == .bankCard || detection.kind == .socialCreditCode
-        guard profiled, !headerAnnounces,
-            profiles.count < Self.maximumProfiledFields || profiles[ProfileKey(field: current.field, kind: detection.kind)] != nil
-        else {
+        guard FieldState.isProfiled(detection.kind), !headerAnnounces, current.field < Self.maximumProfiledFields else {
             ready.append(finding)
             return
         }
-        let key = ProfileKey(field: current.field, kind: detection.kind)
-        switch profiles[key, default: ColumnProfile()].verdict {
+        if current.field >= 0 { growFields(to: current.field) }
+        let index = current.field + 1
+        switch fields[index].profile(detection.kind).verdict {
         case .identifiers: ready.append(finding)
         case .serialNumbers: suppressedCount += 1
-        case .undecided: profiles[key, default: ColumnProfile()].held.append(finding)
+        case .undecided: held[HeldKey(slot: index, kind: detection.kind), default: []].append(finding)
         }
     }
 
     mutating func observe(_ kind: IdentifierKind, valid: Bool) {
-        let key = ProfileKey(field: current.field, kind: kind)
-        guard profiles[key] != nil || profiles.count < Self.maximumProfiledFields else { return }
-        let before = profiles[key, default: ColumnProfile()].verdict
-        profiles[key, default: ColumnProfile()].observe(valid: valid)
-        if before == .undecided { release(key) }
+        guard current.field < Self.maximumProfiledFields else { return }
+        if current.field >= 0 { growFields(to: current.field) }
+        let index = current.field + 1
+        if fields[index].observe(kind, valid: valid) { release(index, kind) }
     }
 
     /// Releases or suppresses the held findings of a decided column.
-    private mutating func release(_ key: ProfileKey) {
-        guard var profile = profiles[key], profile.verdict != .undecided, !profile.held.isEmpty else { return }
-        if profile.verdict == .identifiers {
-            ready.append(contentsOf: profile.held)
+    private mutating func release(_ index: Int, _ kind: IdentifierKind) {
+        let key = HeldKey(slot: index, kind: kind)
+        let verdict = fields[index].profile(kind).verdict
+        guard verdict != .undecided, let findings = held.removeValue(forKey: key) else { return }
+        if verdict == .identifiers {
+            ready.append(contentsOf: findings)
         } else {
-            suppressedCount += profile.held.count
+            suppressedCount += findings.count
         }
-        profile.held.removeAll()
-        profiles[key] = profile
     }
 
     private mutating func flushProfiles() {
-        for key in Array(profiles.keys) {
-            profiles[key]?.decideAtEnd()
-            release(key)
-        }
-        profiles.removeAll(keepingCapacity: true)
+        for index in fields.indices { fields[index].decideAtEnd() }
+        for key in held.keys.sorted(by: { ($0.slot, $0.kind) < ($1.slot, $1.kind) }) { release(key.slot, key.kind) }
     }
 
     /// Confidence after context. Strong kinds keep their base unless the column announces serial numbers;
@@ -211,7 +261,7 @@ public struct DetectionSession {
         }
         let column: String?
         if current.field >= 0 {
-            column = fieldNames[current.field] ?? "#\(current.field + 1)"
+            column = fields[slot].name ?? "#\(current.field + 1)"
         } else {
             column = nil
         }
@@ -235,6 +285,7 @@ extension DetectionSession: DetectionSink {
     }
 
     var wantsBareDigitPermits: Bool {
-        current.field >= 0 && (fieldTopics[current.field]?.contains(.travelPermit) ?? false)
+        let slot = self.slot
+        return slot > 0 && fields[slot].topics.contains(.travelPermit)
     }
 }

@@ -11,7 +11,7 @@ public enum IdentifierMask {
     ///   - kind: The identifier kind.
     ///   - canonical: The canonical ASCII value (upper case, separators removed).
     /// - Returns: The masked string.
-    public static func mask(_ kind: IdentifierKind, canonical: [UInt8]) -> String {
+    public static func mask(_ kind: IdentifierKind, canonical: UnsafeBufferPointer<UInt8>) -> String {
         let n = canonical.count
         switch kind {
         case .residentID, .residentID15:
@@ -31,7 +31,16 @@ public enum IdentifierMask {
         }
     }
 
-    static func keep(_ value: [UInt8], head: Int, tail: Int) -> String {
+    /// Masks a canonical value given as an array.
+    /// - Parameters:
+    ///   - kind: The identifier kind.
+    ///   - canonical: The canonical ASCII value.
+    /// - Returns: The masked string.
+    public static func mask(_ kind: IdentifierKind, canonical: [UInt8]) -> String {
+        canonical.withUnsafeBufferPointer { mask(kind, canonical: $0) }
+    }
+
+    static func keep(_ value: UnsafeBufferPointer<UInt8>, head: Int, tail: Int) -> String {
         let n = value.count
         guard head + tail < n else { return String(repeating: "*", count: n) }
         var out = [UInt8]()

@@ -7,8 +7,8 @@ struct RawDetection {
     var kind: IdentifierKind
     /// Byte offset of the value's first byte in the scanned buffer.
     var offset: Int
-    /// Canonical value (upper case, separators removed). Never exported.
-    var canonical: [UInt8]
+    /// Canonical value (upper case, separators removed), valid only during `detected(_:)`. Never exported.
+    var canonical: UnsafeBufferPointer<UInt8>
     /// Confidence before column and keyword context.
     var baseConfidence: Double
     /// How much context the kind needs before it is reported.

@@ -2,11 +2,6 @@
 /// residence permits for Hong Kong, Macao and Taiwan residents (810000/820000/830000) and the foreigner
 /// permanent residence card (leading 9). Works on ASCII bytes; never allocates.
 public enum ResidentIDValidator {
-    /// Weights `2^(18-i) mod 11` of ISO 7064 MOD 11-2 for positions 1...17.
-    static let weights: [Int] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    /// Remainder → check character.
-    static let checkCharacters: [UInt8] = Array("10X98765432".utf8)
-
     /// The result of validating an 18-character candidate.
     public struct Verdict: Sendable, Equatable {
         /// The birth date encoded in positions 7–14.
@@ -25,17 +20,22 @@ public enum ResidentIDValidator {
     }
 
     /// Computes the MOD 11-2 check character of the first 17 digits.
+    ///
+    /// Horner's rule over the digits gives `r = Σ a_i·2^(17-i)`; the weighted sum with `W_i = 2^(18-i)` is
+    /// then `S ≡ 2r (mod 11)`, and the check value is `(12 − S) mod 11` (10 → `X`).
     /// - Parameter digits: At least 17 ASCII digits.
     /// - Returns: The check character (`0`–`9` or `X`), or nil if a byte is not a digit.
+    @inline(__always)
     public static func checkCharacter(_ digits: UnsafeBufferPointer<UInt8>) -> UInt8? {
-        guard digits.count >= 17 else { return nil }
-        var sum = 0
+        guard digits.count >= 17, let p = digits.baseAddress else { return nil }
+        var r = 0
         for i in 0..<17 {
-            let d = Int(digits[i]) &- 48
+            let d = Int(p[i]) &- 48
             guard d >= 0, d <= 9 else { return nil }
-            sum &+= d &* weights[i]
+            r = r &* 2 &+ d
         }
-        return checkCharacters[sum % 11]
+        let value = (12 &- (2 &* r) % 11) % 11
+        return value == 10 ? UInt8(ascii: "X") : UInt8(48 &+ value)
     }
 
     /// Validates an 18-character candidate: shape, MOD 11-2 check character (`X` or `x`), province,

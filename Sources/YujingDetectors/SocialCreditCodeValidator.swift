@@ -3,25 +3,37 @@
 public enum SocialCreditCodeValidator {
     /// The 31-character alphabet (no I, O, S, V, Z); index = value.
     static let alphabet: [UInt8] = Array("0123456789ABCDEFGHJKLMNPQRTUWXY".utf8)
-    static let weights: [Int] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
     static let orgWeights: [Int] = [3, 7, 9, 10, 5, 8, 4, 2]
 
-    /// Byte → value in the 31-character alphabet, or -1.
-    static let values: [Int8] = {
-        var table = [Int8](repeating: -1, count: 256)
-        for (index, byte) in alphabet.enumerated() { table[Int(byte)] = Int8(index) }
-        return table
+    /// Lookup tables, allocated once and never freed (read-only after initialisation).
+    struct Tables: @unchecked Sendable {  // immutable raw pointers to static data
+        /// Byte → value in the 31-character alphabet, or -1.
+        let values: UnsafePointer<Int8>
+        /// Registration-authority byte → bit mask of allowed entity-type digits (bit d for digit d).
+        let entityTypes: UnsafePointer<UInt16>
+    }
+
+    static let tables: Tables = {
+        let values = UnsafeMutablePointer<Int8>.allocate(capacity: 256)
+        values.initialize(repeating: -1, count: 256)
+        for (index, byte) in alphabet.enumerated() { values[Int(byte)] = Int8(index) }
+        let types = UnsafeMutablePointer<UInt16>.allocate(capacity: 256)
+        types.initialize(repeating: 0, count: 256)
+        let pairs: [(Character, String)] = [
+            ("1", "1239"), ("2", "19"), ("3", "123459"), ("4", "19"), ("5", "1239"), ("6", "129"), ("7", "129"),
+            ("8", "19"), ("9", "123"), ("A", "19"), ("N", "12349"), ("Y", "1"),
+        ]
+        for (authority, allowed) in pairs {
+            guard let key = authority.asciiValue else { continue }
+            for digit in allowed.utf8 { types[Int(key)] |= 1 << UInt16(digit - 48) }
+        }
+        return Tables(values: values, entityTypes: types)
     }()
 
-    /// Valid (registration authority, entity type) pairs.
-    static let entityTypes: [UInt8: [UInt8]] = [
-        UInt8(ascii: "1"): Array("1239".utf8), UInt8(ascii: "2"): Array("19".utf8),
-        UInt8(ascii: "3"): Array("123459".utf8), UInt8(ascii: "4"): Array("19".utf8),
-        UInt8(ascii: "5"): Array("1239".utf8), UInt8(ascii: "6"): Array("129".utf8),
-        UInt8(ascii: "7"): Array("129".utf8), UInt8(ascii: "8"): Array("19".utf8),
-        UInt8(ascii: "9"): Array("123".utf8), UInt8(ascii: "A"): Array("19".utf8),
-        UInt8(ascii: "N"): Array("12349".utf8), UInt8(ascii: "Y"): Array("1".utf8),
-    ]
+    @inline(__always)
+    static func entityTypeAllowed(_ authority: UInt8, _ type: UInt8, _ t: Tables) -> Bool {
+        type >= 48 && type <= 57 && t.entityTypes[Int(authority)] & (1 << UInt16(type - 48)) != 0
+    }
 
     /// The result of a successful validation.
     public struct Verdict: Sendable, Equatable {
@@ -33,14 +45,19 @@ public enum SocialCreditCodeValidator {
     /// - Parameter code: At least 17 upper-case ASCII bytes.
     /// - Returns: The check character, or nil if a byte is outside the alphabet.
     public static func checkCharacter(_ code: UnsafeBufferPointer<UInt8>) -> UInt8? {
-        guard code.count >= 17 else { return nil }
-        var sum = 0
-        for i in 0..<17 {
-            let v = Int(values[Int(code[i])])
+        guard code.count >= 17, let p = code.baseAddress else { return nil }
+        let values = tables.values
+        // Horner's rule from the end: Σ v_i·3^(i−1) with weights 3^(i−1) mod 31.
+        var r = 0  // at most 30·(3^17 − 1)/2 ≈ 1.9e9: no overflow, one modulo at the end
+        var i = 16
+        while i >= 0 {
+            let v = Int(values[Int(p[i])])
             guard v >= 0 else { return nil }
-            sum += v * weights[i]
+            r = r &* 3 &+ v
+            i -= 1
         }
-        return alphabet[(31 - sum % 31) % 31]
+        let check = (31 - r % 31) % 31
+        return check < 10 ? UInt8(48 + check) : alphabet[check]
     }
 
     /// Computes the GB 11714 check character of the 8-character organisation code body.
@@ -74,7 +91,7 @@ public enum SocialCreditCodeValidator {
     /// - Parameter code: 18 upper-case ASCII bytes.
     /// - Returns: Whether positions 1–8 are plausible.
     public static func hasStructure(_ code: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard code.count == 18, let types = entityTypes[code[0]], types.contains(code[1]) else { return false }
+        guard code.count == 18, entityTypeAllowed(code[0], code[1], tables) else { return false }
         for i in 2..<8 where code[i] < 48 || code[i] > 57 { return false }
         return true
     }
@@ -83,8 +100,7 @@ public enum SocialCreditCodeValidator {
     /// - Parameter code: Exactly 18 ASCII bytes.
     /// - Returns: The verdict, or nil when it is not a valid code.
     public static func validate(_ code: UnsafeBufferPointer<UInt8>) -> Verdict? {
-        guard code.count == 18 else { return nil }
-        guard let types = entityTypes[code[0]], types.contains(code[1]) else { return nil }
+        guard code.count == 18, entityTypeAllowed(code[0], code[1], tables) else { return nil }
         for i in 2..<8 where code[i] < 48 || code[i] > 57 { return nil }
         guard checkCharacter(code) == code[17] else { return nil }
         guard let body = UnsafeBufferPointer(rebasing: code[8..<16]).baseAddress else { return nil }

@@ -10,15 +10,7 @@ struct TokenScanner {
 
     /// Byte classes: 0 other, 1 digit, 2 upper-case letter, 3 lower-case letter, 4 `@`, 5 0xEF (possible
     /// full-width form).
-    static let classes: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 256)
-        for b in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(b)] = 1 }
-        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(b)] = 2 }
-        for b in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(b)] = 3 }
-        table[Int(UInt8(ascii: "@"))] = 4
-        table[0xEF] = 5
-        return table
-    }()
+    static let classes = ByteClasses()
 
     /// Scans a buffer.
     /// - Parameters:
@@ -27,8 +19,8 @@ struct TokenScanner {
     func scan<Sink: DetectionSink>(_ buffer: UnsafeRawBufferPointer, into sink: inout Sink) {
         guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let n = buffer.count
-        Self.classes.withUnsafeBufferPointer { classes in
-            guard let cls = classes.baseAddress else { return }
+        let cls = Self.classes.table
+        do {
             var i = 0
             while i < n {
                 let c = cls[Int(base[i])]
@@ -140,7 +132,7 @@ struct TokenScanner {
             guard let shape = TravelDocumentValidator.shape(upper) else { return }
             sink.detected(
                 RawDetection(
-                    kind: shape == .passport ? .passport : .travelPermit, offset: offset, canonical: Array(upper),
+                    kind: shape == .passport ? .passport : .travelPermit, offset: offset, canonical: upper,
                     baseConfidence: 0.3, context: bareDigits ? .header : .headerOrKeyword, personLinked: true))
         }
     }
@@ -154,18 +146,27 @@ struct TokenScanner {
         switch ResidentIDValidator.validate(t, today: today, minimumBirthYear: minimumBirthYear) {
         case .success(let verdict):
             sink.observed(.residentID, valid: true)
-            var canonical = Array(t)
-            if canonical[17] == UInt8(ascii: "x") { canonical[17] = UInt8(ascii: "X") }
             let confidence: Double
             switch verdict.county {
             case .current: confidence = 0.9
             case .lastSeen(let year): confidence = year + 1 >= verdict.birthDate.year ? 0.88 : 0.65
             case .unknown: confidence = verdict.isForeignerCard ? 0.8 : 0.7
             }
-            sink.detected(
-                RawDetection(
-                    kind: .residentID, offset: offset, canonical: canonical, baseConfidence: confidence,
-                    context: .none, personLinked: true))
+            if t[17] == UInt8(ascii: "x") {
+                var upper = Array(t)
+                upper[17] = UInt8(ascii: "X")
+                upper.withUnsafeBufferPointer { canonical in
+                    sink.detected(
+                        RawDetection(
+                            kind: .residentID, offset: offset, canonical: canonical, baseConfidence: confidence,
+                            context: .none, personLinked: true))
+                }
+            } else {
+                sink.detected(
+                    RawDetection(
+                        kind: .residentID, offset: offset, canonical: t, baseConfidence: confidence,
+                        context: .none, personLinked: true))
+            }
             return true
         case .failure(.checksum):
             if ResidentIDValidator.hasStructure(t, today: today, minimumBirthYear: minimumBirthYear) {
@@ -182,10 +183,12 @@ struct TokenScanner {
             let upgraded = ResidentIDValidator.upgradeLegacy(t)
         else { return }
         let known = legacy.county != .unknown
-        sink.detected(
-            RawDetection(
-                kind: .residentID15, offset: offset, canonical: upgraded, baseConfidence: known ? 0.35 : 0.25,
-                context: .headerOrKeyword, personLinked: true))
+        upgraded.withUnsafeBufferPointer { canonical in
+            sink.detected(
+                RawDetection(
+                    kind: .residentID15, offset: offset, canonical: canonical, baseConfidence: known ? 0.35 : 0.25,
+                    context: .headerOrKeyword, personLinked: true))
+        }
     }
 
     @discardableResult
@@ -195,7 +198,7 @@ struct TokenScanner {
         guard let segment = MobileNumberValidator.segment(t) else { return false }
         sink.detected(
             RawDetection(
-                kind: .mobile, offset: offset, canonical: Array(t),
+                kind: .mobile, offset: offset, canonical: t,
                 baseConfidence: segment == .mobile ? 0.75 : 0.5, context: .none, personLinked: true))
         return true
     }
@@ -215,7 +218,7 @@ struct TokenScanner {
         }
         sink.detected(
             RawDetection(
-                kind: .bankCard, offset: offset, canonical: Array(t), baseConfidence: confidence, context: .none,
+                kind: .bankCard, offset: offset, canonical: t, baseConfidence: confidence, context: .none,
                 personLinked: true))
         return true
     }
@@ -237,34 +240,36 @@ struct TokenScanner {
         guard let verdict = SocialCreditCodeValidator.validate(t) else { return }
         sink.detected(
             RawDetection(
-                kind: .socialCreditCode, offset: offset, canonical: Array(t), baseConfidence: 0.9, context: .none,
+                kind: .socialCreditCode, offset: offset, canonical: t, baseConfidence: 0.9, context: .none,
                 personLinked: verdict.isPersonLinked))
     }
 
     // MARK: - Grouped forms
 
     /// Tries a chain of digit groups joined by single spaces or hyphens, starting at a token of 2–6
-    /// digits. Returns the end offset when the chain formed an identifier, nil otherwise.
+    /// digits. Returns the end offset when the chain formed an identifier, nil otherwise. Allocation-free
+    /// unless it matches.
     func scanGroups<Sink: DetectionSink>(
         _ base: UnsafePointer<UInt8>, _ n: Int, from start: Int, into sink: inout Sink
     ) -> Int? {
-        var starts: [Int] = []
-        var lengths: [Int] = []
-        starts.reserveCapacity(6)
-        lengths.reserveCapacity(6)
+        let cls = Self.classes.table
+        // Up to 7 groups; lengths packed 5 bits each into `shape`, starts kept in a small tuple.
+        var starts: (Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var shape: UInt64 = 0
         var i = start
+        var lastEnd = start
         while true {
             var j = i
             while j < n, base[j] >= 48, base[j] <= 57 { j += 1 }
             if j < n, base[j] == UInt8(ascii: "X") || base[j] == UInt8(ascii: "x") { j += 1 }
-            if j < n, Self.classes[Int(base[j])] == 1 || Self.classes[Int(base[j])] == 2
-                || Self.classes[Int(base[j])] == 3
-            {
-                return nil  // glued to letters: not a clean group
-            }
-            starts.append(i)
-            lengths.append(j - i)
-            guard starts.count < 7 else { return nil }
+            if j < n, cls[Int(base[j])] != 0, cls[Int(base[j])] != 4 { return nil }  // glued to letters
+            let length = j - i
+            guard count < 7, length < 32 else { return nil }
+            withUnsafeMutableBytes(of: &starts) { $0.storeBytes(of: i, toByteOffset: count * 8, as: Int.self) }
+            shape = shape << 5 | UInt64(length)
+            count += 1
+            lastEnd = j
             if j + 1 < n, base[j] == UInt8(ascii: " ") || base[j] == UInt8(ascii: "-"), base[j + 1] >= 48,
                 base[j + 1] <= 57
             {
@@ -273,53 +278,70 @@ struct TokenScanner {
             }
             break
         }
-        guard starts.count >= 2 else { return nil }
-        let end = starts[starts.count - 1] + lengths[lengths.count - 1]
-        var canonical: [UInt8] = []
-        canonical.reserveCapacity(24)
-        var groups = ArraySlice(zip(starts, lengths).map { ($0, $1) })
+        guard count >= 2 else { return nil }
+        func group(_ k: Int) -> Int {
+            withUnsafeBytes(of: starts) { $0.load(fromByteOffset: k * 8, as: Int.self) }
+        }
+        func lengthOf(_ k: Int) -> Int { Int(shape >> UInt64(5 * (count - 1 - k)) & 31) }
+        var first = 0
         var offset = start
         // Country code for mobiles: 86 (after an optional +) or 0086.
-        if let first = groups.first {
-            let text = Array(UnsafeBufferPointer(start: base + first.0, count: first.1))
-            if text == Array("86".utf8) || text == Array("0086".utf8) {
-                groups = groups.dropFirst()
-                if text.count == 2, start > 0, base[start - 1] == UInt8(ascii: "+") { offset = start - 1 }
-                let shape = groups.map { $0.1 }
-                guard shape == [3, 4, 4] || shape == [11] else { return nil }
+        let l0 = lengthOf(0)
+        if (l0 == 2 && base[start] == 56 && base[start + 1] == 54)
+            || (l0 == 4 && base[start] == 48 && base[start + 1] == 48 && base[start + 2] == 56 && base[start + 3] == 54)
+        {
+            first = 1
+            if l0 == 2, start > 0, base[start - 1] == UInt8(ascii: "+") { offset = start - 1 }
+        }
+        let restShape = first == 1 ? shape & ((1 << UInt64(5 * (count - 1))) - 1) : shape
+        let restCount = count - first
+        let kind: IdentifierKind
+        switch (restCount, restShape) {
+        case (3, Self.mobileShape), (1, 11): kind = .mobile
+        case (3, Self.idShape) where first == 0: kind = .residentID
+        case (_, let s) where first == 0 && Self.cardShapes.contains(s) && restCount >= 2: kind = .bankCard
+        default: return nil
+        }
+        var total = 0
+        for k in first..<count { total += lengthOf(k) }
+        let found: Bool = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { buffer in
+            var w = 0
+            for k in first..<count {
+                let s = group(k)
+                for b in 0..<lengthOf(k) {
+                    buffer[w] = base[s + b]
+                    w += 1
+                }
+            }
+            let t = UnsafeBufferPointer(buffer)
+            let hasX = t[total - 1] == UInt8(ascii: "X") || t[total - 1] == UInt8(ascii: "x")
+            switch kind {
+            case .mobile: return !hasX && evaluateMobile(t, offset: offset, into: &sink)
+            case .residentID: return evaluateResidentID(t, offset: offset, into: &sink)
+            default: return !hasX && evaluateCard(t, offset: offset, into: &sink)
             }
         }
-        for (s, l) in groups { canonical.append(contentsOf: UnsafeBufferPointer(start: base + s, count: l)) }
-        let shape = groups.map { $0.1 }
-        let hasX = canonical.last == UInt8(ascii: "X") || canonical.last == UInt8(ascii: "x")
-        var found = false
-        canonical.withUnsafeBufferPointer { t in
-            switch shape {
-            case [3, 4, 4], [11]:
-                guard !hasX else { return }
-                found = evaluateMobile(t, offset: offset, into: &sink)
-            case [6, 8, 4]:
-                found = evaluateResidentID(t, offset: offset, into: &sink)
-            case [4, 4, 4, 4], [4, 4, 4, 4, 1], [4, 4, 4, 4, 2], [4, 4, 4, 4, 3], [4, 6, 5], [6, 13]:
-                guard !hasX else { return }
-                found = evaluateCard(t, offset: offset, into: &sink)
-            default:
-                return
-            }
-        }
-        return found ? end : nil
+        return found ? lastEnd : nil
     }
+
+    /// Packed group shapes (5 bits per group length).
+    static let mobileShape: UInt64 = 3 << 10 | 4 << 5 | 4
+    static let idShape: UInt64 = 6 << 10 | 8 << 5 | 4
+    static let cardShapes: Set<UInt64> = {
+        let shapes: [[Int]] = [[4, 4, 4, 4], [4, 4, 4, 4, 1], [4, 4, 4, 4, 2], [4, 4, 4, 4, 3], [4, 6, 5], [6, 13]]
+        return Set(shapes.map { $0.reduce(UInt64(0)) { $0 << 5 | UInt64($1) } })
+    }()
 
     // MARK: - E-mail
 
     static func isLocalByte(_ b: UInt8) -> Bool {
-        let c = classes[Int(b)]
+        let c = classes.table[Int(b)]
         return c == 1 || c == 2 || c == 3 || b == UInt8(ascii: ".") || b == UInt8(ascii: "_")
             || b == UInt8(ascii: "%") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
     }
 
     static func isDomainByte(_ b: UInt8) -> Bool {
-        let c = classes[Int(b)]
+        let c = classes.table[Int(b)]
         return c == 1 || c == 2 || c == 3 || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
     }
 
@@ -347,10 +369,12 @@ struct TokenScanner {
         case .institutional: confidence = 0.35
         }
         let canonical = Array((local + "@" + domain).lowercased().utf8)
-        sink.detected(
-            RawDetection(
-                kind: .email, offset: s, canonical: canonical, baseConfidence: confidence, context: .none,
-                personLinked: domainClass != .institutional))
+        canonical.withUnsafeBufferPointer { canonical in
+            sink.detected(
+                RawDetection(
+                    kind: .email, offset: s, canonical: canonical, baseConfidence: confidence, context: .none,
+                    personLinked: domainClass != .institutional))
+        }
         return e
     }
 
@@ -368,7 +392,7 @@ struct TokenScanner {
         var k = end + 1
         while k < n, base[k] == UInt8(ascii: "0") { k += 1 }
         if k < n {
-            let c = Self.classes[Int(base[k])]
+            let c = Self.classes.table[Int(base[k])]
             if c != 0 && c != 4 { return true }  // a non-zero fraction digit or an exponent letter
         }
         return false
@@ -397,7 +421,7 @@ struct TokenScanner {
         normalised.reserveCapacity(24)
         var i = start
         while i < n {
-            let c = Self.classes[Int(base[i])]
+            let c = Self.classes.table[Int(base[i])]
             if c == 1 || c == 2 || c == 3 {
                 normalised.append(base[i])
                 i += 1
@@ -409,7 +433,7 @@ struct TokenScanner {
             }
             if normalised.count > 64 { break }
         }
-        while i < n, Self.classes[Int(base[i])] != 0 || Self.fullWidthValue(base, n, i) != nil {
+        while i < n, Self.classes.table[Int(base[i])] != 0 || Self.fullWidthValue(base, n, i) != nil {
             i += Self.fullWidthValue(base, n, i) != nil ? 3 : 1  // over-long: skip the rest of the run
             normalised.removeAll()
         }
@@ -435,5 +459,21 @@ struct TokenScanner {
         guard hasLower else { return body(t) }
         let upper = t.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }
         upper.withUnsafeBufferPointer(body)
+    }
+}
+
+/// The byte-class table, allocated once and never freed.
+struct ByteClasses: @unchecked Sendable {  // an immutable pointer to static data
+    let table: UnsafePointer<UInt8>
+
+    init() {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        table.initialize(repeating: 0, count: 256)
+        for b in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(b)] = 1 }
+        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(b)] = 2 }
+        for b in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(b)] = 3 }
+        table[Int(UInt8(ascii: "@"))] = 4
+        table[0xEF] = 5
+        self.table = UnsafePointer(table)
     }
 }

@@ -17,7 +17,7 @@ final class FindingReport {
 
     func write(_ finding: Finding) {
         switch format {
-        case .json: output.write(Self.json(finding) + "\n")
+        case .json: writeJSON(finding)
         case .table: writeRow(finding)
         }
     }
@@ -37,6 +37,43 @@ final class FindingReport {
         pairs.append(("confidence", String(f.confidence)))
         pairs.append(("person_linked", f.personLinked ? "true" : "false"))
         return JSONText.object(pairs)
+    }
+
+    /// Writes one finding as JSON (same fields and order as ``json(_:)``), built in a local buffer.
+    private func writeJSON(_ f: Finding) {
+        var o: [UInt8] = []
+        o.reserveCapacity(320)
+        JSONBytes.raw(&o, "{\"type\":\"finding\",\"file\":")
+        JSONBytes.string(&o, f.location.file)
+        if let line = f.location.line {
+            JSONBytes.raw(&o, ",\"line\":")
+            JSONBytes.integer(&o, line)
+        }
+        if let sheet = f.location.sheet {
+            JSONBytes.raw(&o, ",\"sheet\":")
+            JSONBytes.string(&o, sheet)
+        }
+        if let row = f.location.row {
+            JSONBytes.raw(&o, ",\"row\":")
+            JSONBytes.integer(&o, row)
+        }
+        JSONBytes.raw(&o, ",\"record\":")
+        if let record = f.location.record { JSONBytes.integer(&o, record) } else { JSONBytes.raw(&o, "null") }
+        JSONBytes.raw(&o, ",\"column\":")
+        if let column = f.location.column { JSONBytes.string(&o, column) } else { JSONBytes.raw(&o, "null") }
+        JSONBytes.raw(&o, ",\"kind\":")
+        JSONBytes.string(&o, f.kind.rawValue)
+        JSONBytes.raw(&o, ",\"masked\":")
+        JSONBytes.string(&o, f.masked)
+        JSONBytes.raw(&o, ",\"hash\":")
+        JSONBytes.string(&o, f.hash)
+        JSONBytes.raw(&o, ",\"confidence\":")
+        let hundredths = Int((f.confidence * 100).rounded())
+        JSONBytes.integer(&o, hundredths / 100)
+        JSONBytes.raw(&o, hundredths % 100 < 10 ? ".0" : ".")
+        JSONBytes.integer(&o, hundredths % 100)
+        JSONBytes.raw(&o, f.personLinked ? ",\"person_linked\":true}" : ",\"person_linked\":false}")
+        output.record(o)
     }
 
     private func writeRow(_ f: Finding) {

@@ -16,10 +16,17 @@ final class OutputWriter {
     }
 
     /// Whether the descriptor is a terminal.
-    var isTerminal: Bool { isatty(descriptor) == 1 }
+    lazy var isTerminal: Bool = isatty(descriptor) == 1
 
     func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
+        if buffer.count >= capacity { flush() }
+    }
+
+    /// Appends one record (already encoded) and a newline; flushes when the buffer is full.
+    func record(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        buffer.append(10)
         if buffer.count >= capacity { flush() }
     }
 
@@ -36,6 +43,47 @@ final class OutputWriter {
             offset += written
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Appends JSON fragments to a byte array (a local one: no exclusivity checks on the hot path).
+enum JSONBytes {
+    static func raw(_ out: inout [UInt8], _ text: StaticString) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    static func integer(_ out: inout [UInt8], _ value: Int) {
+        out.append(contentsOf: String(value).utf8)
+    }
+
+    static func string(_ out: inout [UInt8], _ value: String) {
+        out.append(UInt8(ascii: "\""))
+        var copy = value
+        let plain = copy.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                return false
+            }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
+            case 0x0A: out.append(contentsOf: [92, 110])
+            case 0x0D: out.append(contentsOf: [92, 114])
+            case 0x09: out.append(contentsOf: [92, 116])
+            case 0..<0x20:
+                let hex: StaticString = "0123456789abcdef"
+                out.append(contentsOf: [92, 117, 48, 48, hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 15)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }
 

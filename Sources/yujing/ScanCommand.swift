@@ -70,6 +70,7 @@ struct ScanCommand: ParsableCommand {
         let totalBytes = files.reduce(Int64(0)) { $0 + $1.size }
         let progress = ProgressBar(totalBytes: totalBytes, enabled: !noProgress && totalBytes > 8 << 20)
         let report = FindingReport(format: format, output: output)
+        let outputIsTerminal = output.isTerminal
         report.begin()
         var results: [FileScanResult] = []
         var doneBytes: Int64 = 0
@@ -77,7 +78,7 @@ struct ScanCommand: ParsableCommand {
             let result = scanner.scan(
                 path: file.path,
                 onFinding: { finding in
-                    if output.isTerminal { progress.finish() }
+                    if outputIsTerminal { progress.finish() }
                     report.write(finding)
                 },
                 onProgress: { bytes in progress.update(bytes: doneBytes + bytes, file: file.path) })
