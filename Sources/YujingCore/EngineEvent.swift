@@ -37,10 +37,58 @@ public enum EngineEvent: Sendable, Hashable, Codable {
     /// - Returns: Its value, or `nil` when this event has no such field (or it is empty).
     @inlinable
     public func value(of field: EventField) -> FieldValue? {
+        // One flat switch per kind, reading only the field asked for: the hot path of every rule condition.
         switch self {
-        case .access(let event): return Self.accessValue(event, field)
-        case .finding(let event): return Self.findingValue(event, field)
-        case .heartbeat(let event): return Self.heartbeatValue(event, field)
+        case .access(let event):
+            switch field {
+            case .kind: return .text("access")
+            case .node: return event.node.isEmpty ? nil : .text(event.node)
+            case .ip: return event.clientIP.isEmpty ? nil : .text(event.clientIP)
+            case .subject:
+                guard let subject = event.subject else { return nil }
+                return .text(subject.id)
+            case .subjectKind:
+                guard let subject = event.subject else { return nil }
+                return .text(subject.kind.rawValue)
+            case .method: return .text(event.method)
+            case .path: return .text(event.path)
+            case .query:
+                guard let query = event.query else { return nil }
+                return .text(query)
+            case .dataset:
+                guard let dataset = event.dataset else { return nil }
+                return .text(dataset)
+            case .channel:
+                guard let channel = event.channel else { return nil }
+                return .text(channel.rawValue)
+            case .status: return .number(Double(event.status))
+            case .bytes: return .number(Double(event.bytes))
+            case .userAgent: return .text(event.userAgent)
+            case .drill:
+                guard let drill = event.drillID else { return nil }
+                return .text(drill)
+            case .agent, .findingKind, .findingCount, .file: return nil
+            }
+        case .finding(let event):
+            switch field {
+            case .kind: return .text("finding")
+            case .agent: return .text(event.agent)
+            case .dataset: return .text(event.dataset)
+            case .file: return .text(event.file)
+            case .findingKind: return .text(event.kind)
+            case .findingCount: return .number(Double(event.count))
+            case .drill:
+                guard let drill = event.drillID else { return nil }
+                return .text(drill)
+            default: return nil
+            }
+        case .heartbeat(let event):
+            switch field {
+            case .kind: return .text("heartbeat")
+            case .agent: return .text(event.agent)
+            case .node: return event.node.isEmpty ? nil : .text(event.node)
+            default: return nil
+            }
         }
     }
 
@@ -48,50 +96,5 @@ public enum EngineEvent: Sendable, Hashable, Codable {
     public var subject: Subject? {
         if case .access(let event) = self { return event.subject }
         return nil
-    }
-
-    @usableFromInline
-    static func accessValue(_ event: AccessEvent, _ field: EventField) -> FieldValue? {
-        switch field {
-        case .kind: return .text("access")
-        case .node: return event.node.isEmpty ? nil : .text(event.node)
-        case .ip: return event.clientIP.isEmpty ? nil : .text(event.clientIP)
-        case .subject: return event.subject.map { .text($0.id) }
-        case .subjectKind: return event.subject.map { .text($0.kind.rawValue) }
-        case .method: return .text(event.method)
-        case .path: return .text(event.path)
-        case .query: return event.query.map { .text($0) }
-        case .dataset: return event.dataset.map { .text($0) }
-        case .channel: return event.channel.map { .text($0.rawValue) }
-        case .status: return .number(Double(event.status))
-        case .bytes: return .number(Double(event.bytes))
-        case .userAgent: return .text(event.userAgent)
-        case .drill: return event.drillID.map { .text($0) }
-        case .agent, .findingKind, .findingCount, .file: return nil
-        }
-    }
-
-    @usableFromInline
-    static func findingValue(_ event: FindingEvent, _ field: EventField) -> FieldValue? {
-        switch field {
-        case .kind: return .text("finding")
-        case .agent: return .text(event.agent)
-        case .dataset: return .text(event.dataset)
-        case .file: return .text(event.file)
-        case .findingKind: return .text(event.kind)
-        case .findingCount: return .number(Double(event.count))
-        case .drill: return event.drillID.map { .text($0) }
-        default: return nil
-        }
-    }
-
-    @usableFromInline
-    static func heartbeatValue(_ event: HeartbeatEvent, _ field: EventField) -> FieldValue? {
-        switch field {
-        case .kind: return .text("heartbeat")
-        case .agent: return .text(event.agent)
-        case .node: return event.node.isEmpty ? nil : .text(event.node)
-        default: return nil
-        }
     }
 }

@@ -6,18 +6,39 @@ import YujingCore
 /// The combined-format path is a hand-written byte scanner. Lines that do not parse throw a ``ParseError`` that
 /// never quotes the line; callers count them and go on.
 public struct AccessLogParser: Sendable {
+    /// Everything the parser needs, behind one reference so that copying a parser costs one retain.
+    final class Compiled: Sendable {
+        let configuration: ParseConfiguration
+        let paths: PathClassifier
+        let query: QueryScanner
+        let node: String
+        let defaultOffset: Int
+        let remoteUserIsSubject: Bool
+        let keepQuery: Bool
+        let format: LogFormat
+
+        init(_ configuration: ParseConfiguration) {
+            self.configuration = configuration
+            paths = PathClassifier(
+                datasetPatterns: configuration.datasetPatterns, channelPatterns: configuration.channelPatterns)
+            query = QueryScanner(parameters: configuration.subjectParameters)
+            node = configuration.node
+            defaultOffset = configuration.defaultUTCOffsetMinutes
+            remoteUserIsSubject = configuration.remoteUserIsSubject
+            keepQuery = configuration.keepQuery
+            format = configuration.format
+        }
+    }
+
+    let compiled: Compiled
+
     /// The configuration in force.
-    public let configuration: ParseConfiguration
-    let paths: PathClassifier
-    let query: QueryScanner
+    public var configuration: ParseConfiguration { compiled.configuration }
 
     /// Creates a parser.
     /// - Parameter configuration: How to parse.
     public init(configuration: ParseConfiguration = .default) {
-        self.configuration = configuration
-        paths = PathClassifier(
-            datasetPatterns: configuration.datasetPatterns, channelPatterns: configuration.channelPatterns)
-        query = QueryScanner(parameters: configuration.subjectParameters)
+        compiled = Compiled(configuration)
     }
 
     /// Parses one line given as text.
@@ -46,7 +67,7 @@ public struct AccessLogParser: Sendable {
         var start = 0
         while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
         guard start < end else { throw .emptyLine }
-        switch configuration.format {
+        switch compiled.format {
         case .combined: return try parseCombined(bytes, start, end)
         case .json: return try parseJSON(UnsafeBufferPointer(rebasing: bytes[start..<end]))
         }
@@ -77,10 +98,10 @@ public struct AccessLogParser: Sendable {
         guard i < end, b[i] == 0x5B else { throw .malformed(field: "time", offset: i) }
         i += 1
         let timeStart = i
-        while i < end, b[i] != 0x5D { i += 1 }
+        i = Bytes.find(b, 0x5D, i, end)
         guard i < end else { throw .malformed(field: "time", offset: i) }
         guard
-            let time = TimeText.combined(b, timeStart, i, defaultOffset: configuration.defaultUTCOffsetMinutes)
+            let time = TimeText.combined(b, timeStart, i, defaultOffset: compiled.defaultOffset)
         else { throw .badTime(field: "time") }
         i += 1
         guard i < end, b[i] == 0x20 else { throw .malformed(field: "request", offset: i) }
@@ -95,7 +116,7 @@ public struct AccessLogParser: Sendable {
         guard i < end, b[i] == 0x20 else { throw .malformed(field: "status", offset: i) }
         i += 1
         let statusStart = i
-        while i < end, b[i] != 0x20 { i += 1 }
+        i = Bytes.find(b, 0x20, i, end)
         guard let status = Bytes.unsigned(b, statusStart, i), status < 1000 else {
             throw .malformed(field: "status", offset: statusStart)
         }
@@ -103,7 +124,7 @@ public struct AccessLogParser: Sendable {
         guard i < end else { throw .malformed(field: "bytes", offset: i) }
         i += 1
         let bytesStart = i
-        while i < end, b[i] != 0x20 { i += 1 }
+        i = Bytes.find(b, 0x20, i, end)
         guard let size = Bytes.unsigned(b, bytesStart, i) else { throw .malformed(field: "bytes", offset: bytesStart) }
         // optional "referer" "user agent"
         var userAgent = ""
@@ -120,10 +141,10 @@ public struct AccessLogParser: Sendable {
             }
         }
         var event = AccessEvent(
-            timeMillis: time, node: configuration.node, clientIP: Bytes.string(b, start, ipEnd), method: "",
+            timeMillis: time, node: compiled.node, clientIP: Bytes.string(b, start, ipEnd), method: "",
             path: "", status: Int(status), bytes: size, userAgent: userAgent)
         fillRequest(&event, b, requestStart, requestEnd)
-        if event.subject == nil, configuration.remoteUserIsSubject, userEnd > userStart,
+        if event.subject == nil, compiled.remoteUserIsSubject, userEnd > userStart,
             !(userEnd - userStart == 1 && b[userStart] == 0x2D)
         {
             event.subject = Subject(kind: .user, id: Bytes.string(b, userStart, userEnd))
@@ -134,19 +155,27 @@ public struct AccessLogParser: Sendable {
     /// Index of the closing `"` at or after `from`, skipping backslash escapes.
     @inline(__always)
     static func closingQuote(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int) -> Int? {
+        guard let base = b.baseAddress else { return nil }
         var i = from
         while i < end {
-            let c = b[i]
-            if c == 0x22 { return i }
-            i += c == 0x5C ? 2 : 1
+            guard let found = memchr(base + i, 0x22, end - i) else { return nil }
+            let index = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+            // Escaped when preceded by an odd number of backslashes.
+            var backslashes = 0
+            var k = index - 1
+            while k >= from, b[k] == 0x5C {
+                backslashes += 1
+                k -= 1
+            }
+            if backslashes % 2 == 0 { return index }
+            i = index + 1
         }
         return nil
     }
 
     /// Splits `METHOD TARGET PROTOCOL` and fills method, path, query, subject, dataset and channel.
     private func fillRequest(_ event: inout AccessEvent, _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
-        var i = start
-        while i < end, b[i] != 0x20 { i += 1 }
+        var i = Bytes.find(b, 0x20, start, end)
         guard i < end else {
             // Not a request line (e.g. "-" or junk from a scanner): keep it as the path.
             event.path = Bytes.string(b, start, end)
@@ -155,22 +184,20 @@ public struct AccessLogParser: Sendable {
         event.method = Bytes.string(b, start, i)
         i += 1
         let targetStart = i
-        while i < end, b[i] != 0x20 { i += 1 }
+        i = Bytes.find(b, 0x20, i, end)
         fillTarget(&event, b, targetStart, i)
     }
 
     /// Fills path, query, subject, dataset and channel from a request target `path[?query]`.
     func fillTarget(_ event: inout AccessEvent, _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
-        var i = start
-        while i < end, b[i] != 0x3F { i += 1 }
-        let pathEnd = i
+        let pathEnd = Bytes.find(b, 0x3F, start, end)
         event.path = Bytes.string(b, start, pathEnd)
         if pathEnd < end {
-            let (subject, redacted) = query.scan(b, pathEnd + 1, end, keep: configuration.keepQuery)
+            let (subject, redacted) = compiled.query.scan(b, pathEnd + 1, end, keep: compiled.keepQuery)
             if event.subject == nil { event.subject = subject }
             event.query = redacted
         }
-        let found = paths.classify(b, start, pathEnd)
+        let found = compiled.paths.classify(b, start, pathEnd)
         if event.dataset == nil { event.dataset = found.dataset }
         if event.channel == nil { event.channel = found.channel }
         if event.subject == nil, let id = found.subject { event.subject = Subject(kind: .user, id: id) }

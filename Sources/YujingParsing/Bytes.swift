@@ -1,5 +1,16 @@
+import Foundation
+
 /// Small byte helpers shared by the parsers.
 enum Bytes {
+    /// Index of the first `byte` in `b[from..<end]` (memchr), or `end`.
+    @inline(__always)
+    static func find(_ b: UnsafeBufferPointer<UInt8>, _ byte: UInt8, _ from: Int, _ end: Int) -> Int {
+        guard from < end, let base = b.baseAddress, let found = memchr(base + from, Int32(byte), end - from) else {
+            return end
+        }
+        return UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+    }
+
     /// The bytes as a String (invalid UTF-8 repaired).
     @inline(__always)
     static func string(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {

@@ -74,7 +74,7 @@ final class SequenceEvaluator: RuleEvaluator {
     private func sweep(_ watermark: Int64) {
         let cutoff = watermark.minusClamped(rule.window)
         evicted += StateCap.evict(&states) { $0.lastTime < cutoff }
-        nextSweep = watermark.plusClamped(max(rule.window / 2, 1_000))
+        nextSweep = watermark.plusClamped(max(rule.window * 2, 60_000))
     }
 
     func exportState() -> RuleState { .sequence(states) }

@@ -49,21 +49,26 @@ final class WindowEvaluator: RuleEvaluator {
         }
         let t = event.timeMillis
         let cutoff = watermark.minusClamped(rule.window)
-        let signal = update(&states[key, default: WindowKeyState()], t: t, value: value, cutoff: cutoff) {
-            tier, previous, count, measured in
-            rule.signal(
-                key: key, event: event, tier: tier, previousTier: previous, startsAt: t, count: count,
-                value: measured)
+        let crossing = update(&states[key, default: WindowKeyState()], t: t, value: value, cutoff: cutoff)
+        if let crossing {
+            signals.append(
+                rule.signal(
+                    key: key, event: event, tier: crossing.tier, previousTier: crossing.previous, startsAt: t,
+                    count: crossing.count, value: crossing.measured))
         }
-        if let signal { signals.append(signal) }
     }
 
-    /// Inserts the event into the key's window and returns a signal when a new tier is reached.
+    /// A key reaching a new tier.
+    struct Crossing {
+        var tier: Int
+        var previous: Int
+        var count: Int
+        var measured: Double
+    }
+
+    /// Inserts the event into the key's window and reports when a new tier is reached.
     @inline(__always)
-    private func update(
-        _ state: inout WindowKeyState, t: Int64, value: Double, cutoff: Int64,
-        makeSignal: (Int, Int, Int, Double) -> WarningSignal
-    ) -> WarningSignal? {
+    private func update(_ state: inout WindowKeyState, t: Int64, value: Double, cutoff: Int64) -> Crossing? {
         let summing: Bool
         if case .sum = measure { summing = true } else { summing = false }
         // Expire entries no accepted event can share a window with.
@@ -122,7 +127,7 @@ final class WindowEvaluator: RuleEvaluator {
         if tier > state.firedTier {
             let previous = state.firedTier
             state.firedTier = tier
-            return makeSignal(tier, previous, count, measured)
+            return Crossing(tier: tier, previous: previous, count: count, measured: measured)
         }
         if tier < 0 { state.firedTier = -1 }
         return nil
@@ -191,7 +196,7 @@ final class WindowEvaluator: RuleEvaluator {
     private func sweep(_ watermark: Int64) {
         let cutoff = watermark.minusClamped(rule.window)
         evicted += StateCap.evict(&states) { $0.lastTime < cutoff }
-        nextSweep = watermark.plusClamped(max(rule.window / 2, 1_000))
+        nextSweep = watermark.plusClamped(max(rule.window * 2, 60_000))
     }
 
     func exportState() -> RuleState { .window(states) }

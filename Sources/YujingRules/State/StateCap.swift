@@ -19,7 +19,11 @@ extension StateCap {
     /// Removes the keys whose state is stale, without rebuilding the table; returns how many were removed.
     static func evict<State>(_ table: inout [String: State], where stale: (State) -> Bool) -> Int {
         var keys: [String] = []
-        for (key, state) in table where stale(state) { keys.append(key) }
+        var index = table.startIndex
+        while index != table.endIndex {
+            if stale(table.values[index]) { keys.append(table.keys[index]) }
+            table.formIndex(after: &index)
+        }
         for key in keys { table.removeValue(forKey: key) }
         return keys.count
     }
