@@ -3,7 +3,7 @@ import Testing
 
 /// Locates and runs the real `yujing` executable as a subprocess.
 ///
-/// Lookup order: `$YUJING_BIN`; the folder of the running test bundle (the scratch path `swift test` built
+/// Lookup order: `$YUJING_BIN` (when set, nothing else is tried); the folder of the running test bundle (the scratch path `swift test` built
 /// into); `<package root>/.build/debug/yujing`; `<package root>/.build-e2e/debug/yujing`. A missing binary is
 /// a test failure, never a skip.
 struct YujingBinary: Sendable {
@@ -18,10 +18,11 @@ struct YujingBinary: Sendable {
 
     /// Candidate locations, in lookup order.
     static var candidates: [String] {
-        var paths: [String] = []
+        // An explicit binary is the only candidate: a wrong YUJING_BIN fails instead of testing another build.
         if let explicit = ProcessInfo.processInfo.environment["YUJING_BIN"], !explicit.isEmpty {
-            paths.append(explicit)
+            return [explicit]
         }
+        var paths: [String] = []
         if let executable = Bundle.main.executablePath {
             paths.append(URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("yujing").path)
         }
