@@ -215,7 +215,7 @@ struct PlantedCorpus {
     // MARK: - Order tables (decoys)
 
     /// An order table: 18-digit order numbers (area + date + serial; every 11th passes MOD 11-2 by
-    /// construction), Luhn-valid 16-digit payment serials, 17-digit timestamps, epoch milliseconds, snowflake
+    /// construction) mixed with Luhn-valid 16-digit ones, Luhn-valid 16-digit payment serials, 17-digit timestamps, epoch milliseconds, snowflake
     /// ids, identifiers hidden inside 13/19/20-digit numbers; the only planted values are customer mobiles.
     private mutating func orders() {
         var file = TextFileBuilder(name: "orders.csv")
@@ -230,8 +230,11 @@ struct PlantedCorpus {
             default: reference = factory.unionPay(length: 16) + factory.rng.digits(4)
             }
             let mobile: Part = index % 3 == 0 ? "138****5678" : .plant(.mobile(factory.mobile()))
+            // Mostly 18-digit area + date + serial numbers; every 7th a Luhn-valid 16-digit one from another system.
+            let order = index % 7 == 6
+                ? factory.luhnValidSerial() : factory.orderNumber(area: "310104", checksumValid: index % 11 == 3)
             rows.append([
-                [.text(factory.orderNumber(area: "310104", checksumValid: index % 11 == 3))],
+                [.text(order)],
                 [.text(factory.luhnValidSerial())], [.text(factory.compactTimestamp(digits: 17))],
                 [.text(factory.epochMillis())], [.text(factory.snowflake())], [.text(reference)], [.text(name())],
                 [mobile], [.text(amount())],
@@ -388,6 +391,7 @@ struct PlantedCorpus {
         line(&file, ["台湾居民\(name())居住证号码", .plant(.id(factory.residencePermit(area: "830000"))), "。"])
         line(&file, ["物业公司（统一社会信用代码", .plant(.uscc(factory.uscc(prefix: "91"))), "）与个体户（", .plant(.uscc(factory.uscc(prefix: "92"))), "）负责登记。"])
         line(&file, ["经复核，", .plant(.id(factory.residentID())), "、", .plant(.id(factory.residentID())), "两户材料齐全。"])
+        line(&file, ["值班电话", .plant(.mobile(factory.mobile(), form: .hyphens)), "，备用", .plant(.mobile(factory.mobile(), form: .plus86)), "；工作日接听。"])
         // Decoys from here on: none of these may be reported.
         line(&file, ["本次公示批次号", .text(factory.orderNumber(area: "310104", checksumValid: false)), "，系统流水号", .text(factory.snowflake()), "，生成于", .text(factory.compactTimestamp(digits: 17)), "（", .text(factory.epochMillis()), "）。"])
         line(&file, ["以下号码已脱敏：110***********002X、138****5678、6222********1234。"])
