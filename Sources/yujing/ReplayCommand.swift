@@ -85,7 +85,7 @@ struct ReplayCommand: ParsableCommand {
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped)
             } catch {
-                throw ValidationError("cannot read \(file)")
+                throw ReplayFailure(message: "cannot read \(file)")
             }
             if timing {
                 replay.timedRun(data: data, file: file)
@@ -101,7 +101,7 @@ struct ReplayCommand: ParsableCommand {
         for path in rules {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ValidationError("rules not found: \(path)")
+                throw ReplayFailure(message: "rules not found: \(path)")
             }
             if isDirectory.boolValue {
                 let names = try FileManager.default.contentsOfDirectory(atPath: path)
@@ -117,13 +117,13 @@ struct ReplayCommand: ParsableCommand {
         do {
             return try RuleLoader.load(files: files)
         } catch {
-            throw ValidationError("invalid rules: \(error)")
+            throw ReplayFailure(message: "invalid rules: \(error)")
         }
     }
 
     private func readText(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read \(path)")
+            throw ReplayFailure(message: "cannot read \(path)")
         }
         return String(decoding: data, as: UTF8.self)
     }

@@ -52,6 +52,13 @@ import YujingParsing
         #expect(event.userAgent == #"Mozilla \"evil\" 1"#)
     }
 
+    @Test func unterminatedUserAgentRunsToEndOfLine() throws {
+        // Seen in the elastic corpus (line 8899): goaccess accepts it, and so do we.
+        let line = #"1.1.1.1 - - [20/May/2015:12:05:17 +0000] "GET /x HTTP/1.1" 200 235 "-" "Googlebot/2.1 (+http://g)"#
+        let event = try parser.parse(line)
+        #expect(event.userAgent == "Googlebot/2.1 (+http://g)")
+    }
+
     @Test func datasetPatternsAndChannels() throws {
         let cases: [(String, String?, AccessChannel?)] = [
             ("/datasets/abc/data.csv", "abc", .download),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import YujingCore
+import YujingParsing
 import YujingRules
 
 @Suite struct RuleLoaderTests {
@@ -131,5 +132,52 @@ import YujingRules
         #expect(rule.filter.contains(FieldCondition(field: .status, test: .compare(.gte, 400))))
         #expect(rule.filter.contains(FieldCondition(field: .userAgent, test: .contains(["SQLMap"]), ignoreCase: true)))
         #expect(rule.filter.contains(FieldCondition(field: .method, test: .equals(["GET", "HEAD"]))))
+    }
+
+    @Test func parseConfigurationAndCatalogueFromYAML() throws {
+        let yaml = """
+            format: json
+            node: web-7
+            time_format: epoch_ms
+            fields:
+              time: ts
+              subjects:
+                - { name: headers.x-app-key, kind: app_key }
+            dataset_patterns:
+              - { pattern: "/open/{dataset}/file", channel: download }
+            """
+        let configuration = try YAMLConfiguration.decode(ParseConfiguration.self, from: yaml, file: "parse.yaml")
+        #expect(configuration.format == .json)
+        #expect(configuration.node == "web-7")
+        #expect(configuration.fields.time == "ts")
+        #expect(configuration.fields.ip == "remote_addr")
+        #expect(configuration.fields.subjects == [SubjectParameter(name: "headers.x-app-key", kind: .appKey)])
+        #expect(configuration.datasetPatterns == [URLPattern("/open/{dataset}/file", channel: .download)])
+        #expect(configuration.subjectParameters == ParseConfiguration.defaultSubjectParameters)
+
+        let catalogue = try YAMLConfiguration.decode(
+            StaticScopeCatalogue.self,
+            from: """
+                datasets: { d1: conditional, d2: unconditional }
+                approvals:
+                  - { subject: k1, dataset: d1, validFromMillis: 0, validToMillis: 1000 }
+                restrictions:
+                  - { subject: k9, fromMillis: 500 }
+                """, file: "scope.yaml")
+        #expect(catalogue.openCategory(ofDataset: "d1") == .conditional)
+        #expect(catalogue.hasValidApproval(subject: Subject(kind: .appKey, id: "k1"), dataset: "d1", atMillis: 999))
+        #expect(!catalogue.hasValidApproval(subject: Subject(kind: .appKey, id: "k1"), dataset: "d1", atMillis: 1000))
+        #expect(catalogue.isRestricted(subject: Subject(kind: .user, id: "k9"), atMillis: 500))
+
+        #expect(throws: RuleError.self) {
+            try YAMLConfiguration.decode(ParseConfiguration.self, from: "format: xml", file: "parse.yaml")
+        }
+        do {
+            _ = try YAMLConfiguration.decode(ParseConfiguration.self, from: "fields: [\n", file: "parse.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.file == "parse.yaml")
+            #expect(error.line >= 1)
+        }
     }
 }

@@ -14,17 +14,24 @@ public enum YAMLConfiguration {
         do {
             return try YAMLDecoder().decode(type, from: text)
         } catch let error as YamlError {
-            switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-                .composer(_, let problem, let mark, _):
-                throw RuleError(file: file, line: mark.line, column: mark.column, reason: "YAML syntax: \(problem)")
-            default:
-                throw RuleError(file: file, line: 0, column: 0, reason: "YAML: \(error)")
-            }
+            throw Self.syntaxError(error, file: file)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, let underlying = context.underlyingError as? YamlError {
+                throw Self.syntaxError(underlying, file: file)
+            }
             throw RuleError(file: file, line: 0, column: 0, reason: Self.describe(error))
         } catch {
             throw RuleError(file: file, line: 0, column: 0, reason: "\(error)")
+        }
+    }
+
+    static func syntaxError(_ error: YamlError, file: String) -> RuleError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return RuleError(file: file, line: mark.line, column: mark.column, reason: "YAML syntax: \(problem)")
+        default:
+            return RuleError(file: file, line: 0, column: 0, reason: "YAML: \(error)")
         }
     }
 
