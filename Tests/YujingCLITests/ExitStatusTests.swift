@@ -23,13 +23,17 @@ struct ExitStatusTests {
             clean = try scratch.write(
                 "in/clean.csv", text: "区名,公园数量,面积(公顷)\n徐汇区,12,1.10105199E+17\n黄浦区,8,6.2539995E7\n")
             found = try scratch.write("in/found.csv", text: "姓名,身份证号,手机\n张伟,\(id),\(mobile)\n")
-            corrupt = try scratch.write("in/corrupt.xlsx", bytes: [0x50, 0x4B, 0x03, 0x04] + Array(repeating: 0x41, count: 200))
+            corrupt = try scratch.write(
+                "in/corrupt.xlsx", bytes: [0x50, 0x4B, 0x03, 0x04] + Array(repeating: 0x41, count: 200))
             missing = scratch.path("in/missing.csv")
         }
 
         func scan(_ paths: [String], format: String = "json", binary: YujingBinary) throws -> CLIRun {
             try binary.run(
-                ["scan", "--format", format, "--no-progress", "--key-file", scratch.path("key"), "--today", "2026-06-01"]
+                [
+                    "scan", "--format", format, "--no-progress", "--key-file", scratch.path("key"), "--today",
+                    "2026-06-01",
+                ]
                     + paths,
                 workingDirectory: scratch.url.path, captureDirectory: scratch.path("capture"))
         }
@@ -95,6 +99,8 @@ struct ExitStatusTests {
         #expect(cleanAndMissing.stderrLines.count == 1)
         let foundAndCorrupt = try inputs.scan([inputs.found, inputs.corrupt], format: "table", binary: binary)
         #expect(foundAndCorrupt.status == 2)
-        #expect(foundAndCorrupt.stdoutText.contains(String(inputs.mobile.prefix(3)) + "****"), "table still lists the finding")
+        #expect(
+            foundAndCorrupt.stdoutText.contains(String(inputs.mobile.prefix(3)) + "****"),
+            "table still lists the finding")
     }
 }

@@ -10,7 +10,8 @@ enum ExternalTool {
     /// Runs `arguments` (the first is the program, looked up on `PATH`) with the working directory `directory`,
     /// sending standard output and standard error to files there.
     /// - Returns: Exit status, standard output and standard error.
-    static func run(_ arguments: [String], in directory: String) throws -> (status: Int32, stdout: Data, stderr: String) {
+    static func run(_ arguments: [String], in directory: String) throws -> (status: Int32, stdout: Data, stderr: String)
+    {
         let tag = UUID().uuidString
         let outPath = (directory as NSString).appendingPathComponent(".tool-out-\(tag)")
         let errPath = (directory as NSString).appendingPathComponent(".tool-err-\(tag)")

@@ -173,7 +173,8 @@ struct IdentifierFactory {
     /// A personal webmail address.
     mutating func email(domain: String) -> String {
         let local = rng.pick(["zhang", "li.wei", "wangfang", "liu_yang", "chenjing", "yang.min"]) + rng.digits(4)
-        return domain == "qq.com" ? String(Int.random(in: 10_000_000...2_999_999_999, using: &rng)) + "@qq.com"
+        return domain == "qq.com"
+            ? String(Int.random(in: 10_000_000...2_999_999_999, using: &rng)) + "@qq.com"
             : local + "@" + domain
     }
 
@@ -184,7 +185,8 @@ struct IdentifierFactory {
     mutating func orderNumber(area: String, checksumValid: Bool) -> String {
         while true {
             let year = Int.random(in: 2015...2024, using: &rng)
-            let date = String(year) + Self.two(Int.random(in: 1...12, using: &rng))
+            let date =
+                String(year) + Self.two(Int.random(in: 1...12, using: &rng))
                 + Self.two(Int.random(in: 1...28, using: &rng))
             let first17 = area + date + rng.digits(3)
             let check = Self.residentCheck(first17)
@@ -226,7 +228,8 @@ struct IdentifierFactory {
 
     /// A `yyyyMMddHHmmssSSS` timestamp (17 digits), or with microseconds (20 digits).
     mutating func compactTimestamp(digits: Int) -> String {
-        let base = String(Int.random(in: 2015...2025, using: &rng)) + Self.two(Int.random(in: 1...12, using: &rng))
+        let base =
+            String(Int.random(in: 2015...2025, using: &rng)) + Self.two(Int.random(in: 1...12, using: &rng))
             + Self.two(Int.random(in: 1...28, using: &rng)) + Self.two(Int.random(in: 0...23, using: &rng))
             + Self.two(Int.random(in: 0...59, using: &rng)) + Self.two(Int.random(in: 0...59, using: &rng))
         return base + rng.digits(digits - 14)

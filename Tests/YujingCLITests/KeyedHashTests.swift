@@ -32,7 +32,10 @@ struct KeyedHashTests {
         let upgraded = IdentifierFactory.upgradeLegacy(legacy)
         let other = factory.residentID()
         try scratch.write(
-            "in/a.csv", text: "姓名,身份证号,手机,银行卡号\n张伟,\(id),\(mobile),\(card)\n李娜,\(upgraded),\(factory.mobile()),\(factory.unionPay(length: 19))\n王芳,\(other),,\n")
+            "in/a.csv",
+            text:
+                "姓名,身份证号,手机,银行卡号\n张伟,\(id),\(mobile),\(card)\n李娜,\(upgraded),\(factory.mobile()),\(factory.unionPay(length: 19))\n王芳,\(other),,\n"
+        )
         try scratch.write(
             "in/b.json",
             text: """
@@ -45,8 +48,10 @@ struct KeyedHashTests {
 
         func scan(_ key: String) throws -> ScanReport {
             let run = try binary.run(
-                ["scan", "--format", "json", "--no-progress", "--key-file", key, "--today", "2026-06-01",
-                 scratch.path("in")],
+                [
+                    "scan", "--format", "json", "--no-progress", "--key-file", key, "--today", "2026-06-01",
+                    scratch.path("in"),
+                ],
                 workingDirectory: scratch.url.path, captureDirectory: scratch.path("capture"))
             #expect(!run.terminatedBySignal, "yujing crashed: \(run.stderrText)")
             #expect(run.status == 1, "\(run.stderrText)")

@@ -81,7 +81,10 @@ struct NoReleakTests {
 
                 """)
         try scratch.write(
-            "in/leak.json", text: "[{\"sfzh\": \"\(id())\", \"phone\": \"\(mobile())\", \"card_no\": \(card()), \"email\": \"\(email())\"}]\n")
+            "in/leak.json",
+            text:
+                "[{\"sfzh\": \"\(id())\", \"phone\": \"\(mobile())\", \"card_no\": \(card()), \"email\": \"\(email())\"}]\n"
+        )
         // Valid JSON keyed by ID number (a common export shape): the key must not surface as a column name.
         try scratch.write("in/leak-keys.json", text: "{\"\(id())\": {\"mobile\": \"\(mobile())\"}}\n")
         let legacy = factory.legacyID()
@@ -93,7 +96,9 @@ struct NoReleakTests {
         // JSON Lines: a good line, a malformed line and a line with an ID as a bare token (warnings).
         try scratch.write(
             "in/leak.jsonl",
-            text: "{\"idcard\": \"\(id())\"}\n{\"idcard\": \"\(id())\", \"phone\": \(mobile()), \n{\"sfzh\": \(id(true))}\n")
+            text:
+                "{\"idcard\": \"\(id())\"}\n{\"idcard\": \"\(id())\", \"phone\": \(mobile()), \n{\"sfzh\": \(id(true))}\n"
+        )
         var book = WorkbookBuilder(name: "leak.xlsx")
         book.sheet(
             "人员", header: ["姓名", "身份证号", "手机"],
@@ -110,11 +115,14 @@ struct NoReleakTests {
         try scratch.write("in/corrupt-truncated.xlsx", bytes: truncated)
         try scratch.write(
             "in/corrupt-quote.csv", text: "姓名,身份证号,手机\n张伟,\(id())\",\(mobile())\n李娜,\"\(id()),\(mobile())\n")
-        try scratch.write("in/corrupt-token.json", text: "{\"mobile\": \"\(mobile())\", \"sfzh\": \(id(true))x, \"card\": \(card())}\n")
+        try scratch.write(
+            "in/corrupt-token.json",
+            text: "{\"mobile\": \"\(mobile())\", \"sfzh\": \(id(true))x, \"card\": \(card())}\n")
         let tagID = id()
         try scratch.write("in/corrupt-tag.xml", text: "<r><p><\(tagID)>\(mobile())</\(tagID)><q a=\(id())>\n")
         try scratch.write(
-            "in/corrupt-deep.json", text: String(repeating: "[", count: 5_000) + "\"\(id())\"" + String(repeating: "]", count: 10))
+            "in/corrupt-deep.json",
+            text: String(repeating: "[", count: 5_000) + "\"\(id())\"" + String(repeating: "]", count: 10))
 
         let inputs = Set(scratch.allFiles())
         let needles = secrets.needles
@@ -129,8 +137,10 @@ struct NoReleakTests {
 
         for format in ["json", "table"] {
             let run = try binary.run(
-                ["scan", "--format", format, "--no-progress", "--key-file", scratch.path("work/yujing.key"),
-                 "--today", "2026-06-01", inputDirectory],
+                [
+                    "scan", "--format", format, "--no-progress", "--key-file", scratch.path("work/yujing.key"),
+                    "--today", "2026-06-01", inputDirectory,
+                ],
                 workingDirectory: work, captureDirectory: scratch.path("capture"))
             #expect(!run.terminatedBySignal, "yujing crashed: \(run.stderrLines.prefix(10))")
             #expect(run.status == 2, "corrupt inputs make the exit status 2 (\(format))")

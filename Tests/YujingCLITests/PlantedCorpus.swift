@@ -76,7 +76,8 @@ struct PlantedCorpus {
     }
 
     private mutating func amount() -> String {
-        String(Int.random(in: 5...999, using: &factory.rng)) + "." + IdentifierFactory.two(Int.random(in: 0...99, using: &factory.rng))
+        String(Int.random(in: 5...999, using: &factory.rng)) + "."
+            + IdentifierFactory.two(Int.random(in: 0...99, using: &factory.rng))
     }
 
     /// A 19-digit number made of a valid ID plus one digit, chosen so that it is not a Luhn-valid card either.
@@ -215,8 +216,9 @@ struct PlantedCorpus {
     // MARK: - Order tables (decoys)
 
     /// An order table: 18-digit order numbers (area + date + serial; every 11th passes MOD 11-2 by
-    /// construction) mixed with Luhn-valid 16-digit ones, Luhn-valid 16-digit payment serials, 17-digit timestamps, epoch milliseconds, snowflake
-    /// ids, identifiers hidden inside 13/19/20-digit numbers; the only planted values are customer mobiles.
+    /// construction) mixed with Luhn-valid 16-digit ones, Luhn-valid 16-digit payment serials, 17-digit
+    /// timestamps, epoch milliseconds, snowflake ids, identifiers hidden inside 13/19/20-digit numbers; the only
+    /// planted values are customer mobiles.
     private mutating func orders() {
         var file = TextFileBuilder(name: "orders.csv")
         var rows: [[[Part]]] = []
@@ -231,7 +233,8 @@ struct PlantedCorpus {
             }
             let mobile: Part = index % 3 == 0 ? "138****5678" : .plant(.mobile(factory.mobile()))
             // Mostly 18-digit area + date + serial numbers; every 7th a Luhn-valid 16-digit one from another system.
-            let order = index % 7 == 6
+            let order =
+                index % 7 == 6
                 ? factory.luhnValidSerial() : factory.orderNumber(area: "310104", checksumValid: index % 11 == 3)
             rows.append([
                 [.text(order)],
@@ -292,7 +295,9 @@ struct PlantedCorpus {
             file.append("\",\n    \"contact\": {\n      \"mobile\": \"")
             file.plant(.mobile(factory.mobile()), record: record, column: "$[*].contact.mobile")
             file.append("\",\n      \"email\": \"")
-            file.plant(.email(factory.email(domain: record % 2 == 0 ? "qq.com" : "163.com")), record: record, column: "$[*].contact.email")
+            file.plant(
+                .email(factory.email(domain: record % 2 == 0 ? "qq.com" : "163.com")), record: record,
+                column: "$[*].contact.email")
             file.append("\",\n      \"phones\": [\"")
             file.plant(.mobile(factory.mobile(), form: .plus86), record: record, column: "$[*].contact.phones[*]")
             file.append("\", \"")
@@ -323,7 +328,8 @@ struct PlantedCorpus {
             file.append("{\"event\":\"register\",\"user\":{\"name\":\"\(name())\",\"idcard\":\"")
             file.plant(.id(factory.residentID()), record: line, column: "$.user.idcard")
             file.append("\",\"phone\":\"")
-            file.plant(.mobile(factory.mobile(), form: line % 2 == 0 ? .plus86 : .plain), record: line, column: "$.user.phone")
+            file.plant(
+                .mobile(factory.mobile(), form: line % 2 == 0 ? .plus86 : .plain), record: line, column: "$.user.phone")
             let order = factory.orderNumber(area: "330106", checksumValid: line == 4)
             file.append(
                 "\"},\"ts\":\(factory.epochMillis()),\"trace_id\":\"\(factory.compactTimestamp(digits: 20))\","
@@ -356,13 +362,17 @@ struct PlantedCorpus {
             file.plant(.passport(factory.passport()), record: record, column: "/archive/person/passport")
             file.append("</passport>\n    <note>\n      2024年登记，联系电话 ")
             file.plant(.mobile(factory.mobile(), form: .zero086), record: record, column: "/archive/person/note")
-            file.append("，\n      受理编号 \(factory.orderNumber(area: "310115", checksumValid: false))，已脱敏 138****5678\n    </note>\n  </person>\n")
+            file.append(
+                "，\n      受理编号 \(factory.orderNumber(area: "310115", checksumValid: false))，已脱敏 138****5678\n    </note>\n  </person>\n"
+            )
         }
         for prefix in ["91", "92", "12"] {
             record += 1
             file.append("  <enterprise uscc=\"")
             file.plant(.uscc(factory.uscc(prefix: prefix)), record: record, column: "/archive/enterprise/@uscc")
-            file.append("\">\n    <name>上海某某\(prefix == "92" ? "便利店" : "有限公司")</name>\n    <registered>\(factory.compactTimestamp(digits: 17))</registered>\n  </enterprise>\n")
+            file.append(
+                "\">\n    <name>上海某某\(prefix == "92" ? "便利店" : "有限公司")</name>\n    <registered>\(factory.compactTimestamp(digits: 17))</registered>\n  </enterprise>\n"
+            )
         }
         file.append("</archive>\n")
         textFiles.append(TextFile(builder: file, encoding: .utf8))
@@ -382,23 +392,84 @@ struct PlantedCorpus {
         line(&file, ["关于2024年度公共租赁住房准入资格复核结果的公示"])
         line(&file, [])
         line(&file, ["根据《上海市公共租赁住房管理办法》，现将复核结果公示如下。"])
-        line(&file, ["申请人\(name())，身份证号码", .plant(.id(factory.residentID())), "，联系电话", .plant(.mobile(factory.mobile())), "，已通过复核。"])
-        line(&file, ["申请人\(name())，公民身份号码", .plant(.idLowerX(factory.residentID(checkX: true))), "，手机", .plant(.mobile(factory.mobile(), form: .plus86)), "。"])
-        line(&file, ["如有异议，请拨打", .plant(.mobile(factory.mobile(), form: .zero086)), "或", .plant(.mobile(factory.mobile(), form: .hyphens)), "与经办人联系。"])
-        line(&file, ["\(name())（身份证", .plant(.legacy(factory.legacyID())), "）的补贴将打入其银行卡", .plant(.card(factory.unionPay(length: 19))), "。"])
-        line(&file, ["港澳居民\(name())，护照号码", .plant(.passport(factory.passport())), "，回乡证", .plant(.permit(factory.travelPermit("M", digits: 8))), "。"])
-        line(&file, ["电子邮箱：", .plant(.email(factory.email(domain: "qq.com"))), "，或", .plant(.email(factory.email(domain: "163.com"))), "。"])
+        line(
+            &file,
+            [
+                "申请人\(name())，身份证号码", .plant(.id(factory.residentID())), "，联系电话", .plant(.mobile(factory.mobile())),
+                "，已通过复核。",
+            ])
+        line(
+            &file,
+            [
+                "申请人\(name())，公民身份号码", .plant(.idLowerX(factory.residentID(checkX: true))), "，手机",
+                .plant(.mobile(factory.mobile(), form: .plus86)), "。",
+            ])
+        line(
+            &file,
+            [
+                "如有异议，请拨打", .plant(.mobile(factory.mobile(), form: .zero086)), "或",
+                .plant(.mobile(factory.mobile(), form: .hyphens)), "与经办人联系。",
+            ])
+        line(
+            &file,
+            [
+                "\(name())（身份证", .plant(.legacy(factory.legacyID())), "）的补贴将打入其银行卡",
+                .plant(.card(factory.unionPay(length: 19))), "。",
+            ])
+        line(
+            &file,
+            [
+                "港澳居民\(name())，护照号码", .plant(.passport(factory.passport())), "，回乡证",
+                .plant(.permit(factory.travelPermit("M", digits: 8))), "。",
+            ])
+        line(
+            &file,
+            [
+                "电子邮箱：", .plant(.email(factory.email(domain: "qq.com"))), "，或",
+                .plant(.email(factory.email(domain: "163.com"))), "。",
+            ])
         line(&file, ["台湾居民\(name())居住证号码", .plant(.id(factory.residencePermit(area: "830000"))), "。"])
-        line(&file, ["物业公司（统一社会信用代码", .plant(.uscc(factory.uscc(prefix: "91"))), "）与个体户（", .plant(.uscc(factory.uscc(prefix: "92"))), "）负责登记。"])
+        line(
+            &file,
+            [
+                "物业公司（统一社会信用代码", .plant(.uscc(factory.uscc(prefix: "91"))), "）与个体户（",
+                .plant(.uscc(factory.uscc(prefix: "92"))), "）负责登记。",
+            ])
         line(&file, ["经复核，", .plant(.id(factory.residentID())), "、", .plant(.id(factory.residentID())), "两户材料齐全。"])
-        line(&file, ["值班电话", .plant(.mobile(factory.mobile(), form: .hyphens)), "，备用", .plant(.mobile(factory.mobile(), form: .plus86)), "；工作日接听。"])
+        line(
+            &file,
+            [
+                "值班电话", .plant(.mobile(factory.mobile(), form: .hyphens)), "，备用",
+                .plant(.mobile(factory.mobile(), form: .plus86)), "；工作日接听。",
+            ])
         // Decoys from here on: none of these may be reported.
-        line(&file, ["本次公示批次号", .text(factory.orderNumber(area: "310104", checksumValid: false)), "，系统流水号", .text(factory.snowflake()), "，生成于", .text(factory.compactTimestamp(digits: 17)), "（", .text(factory.epochMillis()), "）。"])
+        line(
+            &file,
+            [
+                "本次公示批次号", .text(factory.orderNumber(area: "310104", checksumValid: false)), "，系统流水号",
+                .text(factory.snowflake()), "，生成于", .text(factory.compactTimestamp(digits: 17)), "（",
+                .text(factory.epochMillis()), "）。",
+            ])
         line(&file, ["以下号码已脱敏：110***********002X、138****5678、6222********1234。"])
-        line(&file, ["无效记录：", .text(factory.wrongCheck()), "（校验位错误）；", .text(factory.impossibleDate("0230")), "；", .text(factory.impossibleDate("1301")), "。"])
-        line(&file, ["交易参考号", .text("9" + factory.residentID() + "3"), "，", .text(idWindow19()), "，", .text("86" + factory.mobile()), "，", .text(factory.compactTimestamp(digits: 20)), "。"])
+        line(
+            &file,
+            [
+                "无效记录：", .text(factory.wrongCheck()), "（校验位错误）；", .text(factory.impossibleDate("0230")), "；",
+                .text(factory.impossibleDate("1301")), "。",
+            ])
+        line(
+            &file,
+            [
+                "交易参考号", .text("9" + factory.residentID() + "3"), "，", .text(idWindow19()), "，",
+                .text("86" + factory.mobile()), "，", .text(factory.compactTimestamp(digits: 20)), "。",
+            ])
         line(&file, ["Excel导出的 1.10105199E+17 与 6.2539995E7 不是有效号码。"])
-        line(&file, ["设备型号G", .text(factory.rng.digits(8)), "，客服热线13800138000，tel", .text(factory.mobile()), "，档号", .text(factory.legacyID()), "。"])
+        line(
+            &file,
+            [
+                "设备型号G", .text(factory.rng.digits(8)), "，客服热线13800138000，tel", .text(factory.mobile()), "，档号",
+                .text(factory.legacyID()), "。",
+            ])
         line(&file, ["订单号", .text(factory.luhnValidSerial()), "已关闭。"])
         textFiles.append(TextFile(builder: file, encoding: .utf8))
     }
@@ -423,7 +494,8 @@ struct PlantedCorpus {
             default: break
             }
             people.append([
-                .text(name()), .plant(.id(id), numeric: false), .plant(.mobile(factory.mobile()), numeric: index % 2 == 0),
+                .text(name()), .plant(.id(id), numeric: false),
+                .plant(.mobile(factory.mobile()), numeric: index % 2 == 0),
                 .plant(.card(factory.unionPay(length: 19)), numeric: false), remark,
             ])
         }
@@ -444,7 +516,10 @@ struct PlantedCorpus {
         book.sheet("企业", header: ["企业名称", "统一社会信用代码", "经营者姓名", "联系电话"], rows: enterprises)
         var bare: [[WorkbookBuilder.Cell]] = []
         for _ in 0..<5 {
-            bare.append([.plant(.id(factory.residentID()), numeric: false), .plant(.mobile(factory.mobile()), numeric: false), .text("138****5678")])
+            bare.append([
+                .plant(.id(factory.residentID()), numeric: false), .plant(.mobile(factory.mobile()), numeric: false),
+                .text("138****5678"),
+            ])
         }
         book.sheet("Sheet3", header: nil, rows: bare)
         workbooks.append(book)

@@ -28,8 +28,11 @@ struct PlantedCorpusTests {
         #expect(Set(expected.map(\.kind)) == Self.allKinds)
 
         let run = try binary.run(
-            ["scan", "--format", "json", "--no-progress", "--key-file", scratch.path("work/key"), "--today", Self.today,
-             corpusPath],
+            [
+                "scan", "--format", "json", "--no-progress", "--key-file", scratch.path("work/key"), "--today",
+                Self.today,
+                corpusPath,
+            ],
             workingDirectory: workPath, captureDirectory: scratch.path("capture"))
         #expect(!run.terminatedBySignal, "yujing crashed: \(run.stderrText)")
         #expect(run.status == 1, "exit status with findings")
@@ -41,7 +44,8 @@ struct PlantedCorpusTests {
         let unexpected = Self.multisetDifference(reported, expected)
         #expect(
             missing.isEmpty,
-            "planted identifiers not reported as expected (\(missing.count)):\n\(missing.map(\.description).joined(separator: "\n"))")
+            "planted identifiers not reported as expected (\(missing.count)):\n\(missing.map(\.description).joined(separator: "\n"))"
+        )
         #expect(
             unexpected.isEmpty,
             "reported but not planted (\(unexpected.count)):\n\(unexpected.map(\.description).joined(separator: "\n"))")

@@ -30,12 +30,15 @@ struct PortalCorpusTests {
         #expect(report.summary.findings == 0)
         #expect(
             report.findings.isEmpty,
-            "unexpected findings:\n\(report.findings.map { "\($0.kind) \($0.masked) \($0.file):\($0.line ?? 0) \($0.column ?? "-")" }.joined(separator: "\n"))")
+            "unexpected findings:\n\(report.findings.map { "\($0.kind) \($0.masked) \($0.file):\($0.line ?? 0) \($0.column ?? "-")" }.joined(separator: "\n"))"
+        )
         for file in report.summary.perFile {
             #expect(file.error == nil, "\(file.file): \(file.error ?? "")")
             #expect(file.bytes > 0, "\(file.file) was read")
         }
         let encodings = Set(report.summary.perFile.compactMap(\.encoding))
-        #expect(encodings.contains("gb18030") && encodings.contains("utf8BOM"), "GBK and BOM files recognised: \(encodings)")
+        #expect(
+            encodings.contains("gb18030") && encodings.contains("utf8BOM"), "GBK and BOM files recognised: \(encodings)"
+        )
     }
 }

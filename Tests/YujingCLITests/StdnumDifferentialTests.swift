@@ -126,8 +126,10 @@ struct StdnumDifferentialTests {
         try ExternalTool.check(
             ["python3", scratch.path("stdnum_checks.py"), scratch.path("candidates.txt"), scratch.path("stdnum.txt")],
             in: work)
-        let stdnum = String(decoding: try Data(contentsOf: URL(fileURLWithPath: scratch.path("stdnum.txt"))), as: UTF8.self)
-            .split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        let stdnum = String(
+            decoding: try Data(contentsOf: URL(fileURLWithPath: scratch.path("stdnum.txt"))), as: UTF8.self
+        )
+        .split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
         try #require(stdnum.count == total, "stdnum answered \(stdnum.count) of \(total) candidates")
 
         var disagreements: [String] = []
@@ -167,6 +169,7 @@ struct StdnumDifferentialTests {
             "\(disagreements.count) disagreements, first: \(disagreements.prefix(10).joined(separator: "; "))")
         #expect(
             checksumDecisionDisagreements.isEmpty,
-            "\(checksumDecisionDisagreements.count) checksum decisions differ, first: \(checksumDecisionDisagreements.prefix(10).joined(separator: "; "))")
+            "\(checksumDecisionDisagreements.count) checksum decisions differ, first: \(checksumDecisionDisagreements.prefix(10).joined(separator: "; "))"
+        )
     }
 }

@@ -82,7 +82,9 @@ extension TextFileBuilder {
                 if quoted {
                     append("\"")
                     let escaped = cell.map { part -> Part in
-                        if case .text(let text) = part { return .text(text.replacingOccurrences(of: "\"", with: "\"\"")) }
+                        if case .text(let text) = part {
+                            return .text(text.replacingOccurrences(of: "\"", with: "\"\""))
+                        }
                         return part
                     }
                     append(escaped, record: index + 1, column: name)

@@ -39,7 +39,8 @@ struct WorkbookBuilder {
         for (index, row) in rows.enumerated() {
             for (column, cell) in row.enumerated() {
                 guard case .plant(let plant, _) = cell else { continue }
-                let columnName = header.flatMap { column < $0.count ? $0[column] : nil }
+                let columnName =
+                    header.flatMap { column < $0.count ? $0[column] : nil }
                     ?? String(UnicodeScalar(UInt8(65 + column)))
                 expected.append(
                     ExpectedFinding(

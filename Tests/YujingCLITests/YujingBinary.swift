@@ -3,9 +3,9 @@ import Testing
 
 /// Locates and runs the real `yujing` executable as a subprocess.
 ///
-/// Lookup order: `$YUJING_BIN` (when set, nothing else is tried); the folder of the running test bundle (the scratch path `swift test` built
-/// into); `<package root>/.build/debug/yujing`; `<package root>/.build-e2e/debug/yujing`. A missing binary is
-/// a test failure, never a skip.
+/// Lookup order: `$YUJING_BIN` (when set, nothing else is tried); the folder of the running test bundle
+/// (the scratch path `swift test` built into); `<package root>/.build/debug/yujing`;
+/// `<package root>/.build-e2e/debug/yujing`. A missing binary is a test failure, never a skip.
 struct YujingBinary: Sendable {
     /// The executable.
     let path: String
@@ -24,7 +24,8 @@ struct YujingBinary: Sendable {
         }
         var paths: [String] = []
         if let executable = Bundle.main.executablePath {
-            paths.append(URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("yujing").path)
+            paths.append(
+                URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("yujing").path)
         }
         for scratch in [".build", ".build-e2e"] {
             paths.append(packageRoot.appendingPathComponent(scratch).appendingPathComponent("debug/yujing").path)
