@@ -21,10 +21,20 @@ public enum IdentifierKind: String, Sendable, Codable, CaseIterable, Comparable 
     case email = "email"
 
     public static func < (lhs: IdentifierKind, rhs: IdentifierKind) -> Bool {
-        lhs.sortIndex < rhs.sortIndex
+        lhs.ordinal < rhs.ordinal
     }
 
-    private var sortIndex: Int {
-        Self.allCases.firstIndex(of: self) ?? 0
+    /// Position in ``allCases`` (for arrays indexed by kind).
+    public var ordinal: Int {
+        switch self {
+        case .residentID: return 0
+        case .residentID15: return 1
+        case .mobile: return 2
+        case .bankCard: return 3
+        case .socialCreditCode: return 4
+        case .passport: return 5
+        case .travelPermit: return 6
+        case .email: return 7
+        }
     }
 }

@@ -92,14 +92,25 @@ public struct DetectionSession {
     ///   - file: The file path to put in findings.
     public init(detector: IdentifierDetector, file: String) {
         self.detector = detector
-        self.file = file
+        let redaction = detector.redact(file)
+        self.file = redaction.text
+        if !redaction.items.isEmpty { reportNamed(redaction, column: nil, sheet: nil) }
     }
+
+    /// The file name as shown in findings (identifiers in it masked).
+    public var displayFile: String { file }
 
     /// A new table starts (CSV file, XLSX worksheet, JSON/XML document); column state is reset.
     /// - Parameter sheet: The worksheet name, for XLSX.
     public mutating func beginTable(sheet: String?) {
         flushProfiles()
-        self.sheet = sheet
+        if let sheet {
+            let redaction = detector.redact(sheet)
+            reportNamed(redaction, column: nil, sheet: redaction.text)
+            self.sheet = redaction.text
+        } else {
+            self.sheet = nil
+        }
         fields = [FieldState()]
         tableTopics = []
     }
@@ -110,6 +121,10 @@ public struct DetectionSession {
     ///   - name: Header text or path; for paths the last component is what is classified.
     public mutating func defineField(_ id: Int, name: String) {
         guard id >= 0, id < Self.maximumProfiledFields else { return }
+        // Names come from the data (headers, JSON keys, XML names): never show a clear identifier in them.
+        let redaction = detector.redact(name)
+        reportNamed(redaction, column: redaction.text, sheet: sheet)
+        let name = redaction.text
         let component = name.split(whereSeparator: { "/.$[]*@".contains($0) }).last.map(String.init) ?? name
         let topics = ContextTopics.forHeader(component)
         growFields(to: id)
@@ -137,6 +152,16 @@ public struct DetectionSession {
     /// The current table ends: undecided columns are decided on the evidence seen.
     public mutating func endTable() {
         flushProfiles()
+    }
+
+    /// Reports identifiers found in a name (column header, JSON key, sheet name, file name).
+    mutating func reportNamed(_ redaction: Redaction, column: String?, sheet: String?) {
+        for item in redaction.items where item.confidence >= detector.configuration.minimumConfidence {
+            ready.append(
+                Finding(
+                    kind: item.kind, location: FindingLocation(file: file, sheet: sheet, column: column),
+                    masked: item.masked, hash: item.hash, confidence: item.confidence, personLinked: item.personLinked))
+        }
     }
 
     /// Whether ``drain()`` would return anything (cheap; check it before draining on hot paths).

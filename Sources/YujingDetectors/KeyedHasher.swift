@@ -5,9 +5,9 @@ import YujingCore
 /// 128 bits, lower-case hex). The same person's ID hashes alike across files and agents that share the
 /// key, so warnings correlate without the clear value; without the key the hash cannot be enumerated.
 public struct KeyedHasher: Sendable {
-    /// SHA-256 states after absorbing the inner and outer key pads (RFC 2104), copied for every hash so
-    /// that the pads are hashed once per installation, not once per finding.
-    private let inner: SHA256
+    /// SHA-256 states after absorbing the inner key pad and the `kind:` domain prefix (one per kind), and
+    /// the outer key pad (RFC 2104): copied for every hash, so pads and prefixes are hashed once.
+    private let inner: [SHA256]
     private let outer: SHA256
 
     /// Creates a hasher.
@@ -15,11 +15,16 @@ public struct KeyedHasher: Sendable {
     public init(key: [UInt8]) {
         var block = key.count > 64 ? Array(SHA256.hash(data: key)) : key
         block += [UInt8](repeating: 0, count: 64 - block.count)
-        var inner = SHA256()
-        inner.update(data: block.map { $0 ^ 0x36 })
+        var innerPad = SHA256()
+        innerPad.update(data: block.map { $0 ^ 0x36 })
+        self.inner = IdentifierKind.allCases.map { kind in
+            var state = innerPad
+            let domain = kind == .residentID15 ? IdentifierKind.residentID.rawValue : kind.rawValue
+            state.update(data: Array((domain + ":").utf8))
+            return state
+        }
         var outer = SHA256()
         outer.update(data: block.map { $0 ^ 0x5C })
-        self.inner = inner
         self.outer = outer
     }
 
@@ -39,24 +44,21 @@ public struct KeyedHasher: Sendable {
     ///   - canonical: Canonical ASCII bytes.
     /// - Returns: 32 hex characters.
     public func hash(_ kind: IdentifierKind, canonical: UnsafeBufferPointer<UInt8>) -> String {
-        let domain = kind == .residentID15 ? IdentifierKind.residentID.rawValue : kind.rawValue
-        var innerHash = inner
-        var prefix = domain
-        prefix.append(":")
-        prefix.withUTF8 { innerHash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        var innerHash = inner[kind.ordinal]
         innerHash.update(bufferPointer: UnsafeRawBufferPointer(canonical))
         var outerHash = outer
         innerHash.finalize().withUnsafeBytes { outerHash.update(bufferPointer: $0) }
-        let code = outerHash.finalize()
-        return String(unsafeUninitializedCapacity: 32) { out in
-            let hex: StaticString = "0123456789abcdef"
-            var k = 0
-            for byte in code.prefix(16) {
-                out[k] = hex.utf8Start[Int(byte >> 4)]
-                out[k + 1] = hex.utf8Start[Int(byte & 0x0F)]
-                k += 2
+        return outerHash.finalize().withUnsafeBytes { digest in
+            String(unsafeUninitializedCapacity: 32) { out in
+                let hex: StaticString = "0123456789abcdef"
+                let digits = hex.utf8Start
+                for k in 0..<16 {
+                    let byte = digest[k]
+                    out[2 * k] = digits[Int(byte >> 4)]
+                    out[2 * k + 1] = digits[Int(byte & 0x0F)]
+                }
+                return 32
             }
-            return 32
         }
     }
 }

@@ -7,6 +7,8 @@ struct RawDetection {
     var kind: IdentifierKind
     /// Byte offset of the value's first byte in the scanned buffer.
     var offset: Int
+    /// Length in bytes of the value as written (with separators or full-width forms).
+    var length: Int
     /// Canonical value (upper case, separators removed), valid only during `detected(_:)`. Never exported.
     var canonical: UnsafeBufferPointer<UInt8>
     /// Confidence before column and keyword context.

@@ -91,26 +91,26 @@ struct TokenScanner {
     // MARK: - Dispatch
 
     /// An all-digit token of 11...19 digits.
-    func evaluateDigits<Sink: DetectionSink>(_ t: UnsafeBufferPointer<UInt8>, offset: Int, into sink: inout Sink) {
+    func evaluateDigits<Sink: DetectionSink>(_ t: UnsafeBufferPointer<UInt8>, offset: Int, span: Int = 0, into sink: inout Sink) {
         switch t.count {
         case 11:
-            evaluateMobile(t, offset: offset, into: &sink)
+            evaluateMobile(t, offset: offset, span: span, into: &sink)
         case 15:
-            evaluateLegacyID(t, offset: offset, into: &sink)
-            evaluateCard(t, offset: offset, into: &sink)
+            evaluateLegacyID(t, offset: offset, span: span, into: &sink)
+            evaluateCard(t, offset: offset, span: span, into: &sink)
         case 16, 17, 19:
-            evaluateCard(t, offset: offset, into: &sink)
+            evaluateCard(t, offset: offset, span: span, into: &sink)
         case 18:
-            if evaluateResidentID(t, offset: offset, into: &sink) { return }
-            evaluateCard(t, offset: offset, into: &sink)
-            evaluateCreditCode(t, offset: offset, into: &sink)
+            if evaluateResidentID(t, offset: offset, span: span, into: &sink) { return }
+            evaluateCard(t, offset: offset, span: span, into: &sink)
+            evaluateCreditCode(t, offset: offset, span: span, into: &sink)
         default:
             return
         }
     }
 
     /// A token mixing digits and letters, 8...18 characters.
-    func evaluateMixed<Sink: DetectionSink>(_ t: UnsafeBufferPointer<UInt8>, offset: Int, into sink: inout Sink) {
+    func evaluateMixed<Sink: DetectionSink>(_ t: UnsafeBufferPointer<UInt8>, offset: Int, span: Int = 0, into sink: inout Sink) {
         let n = t.count
         if n == 18 {
             var digits17 = true
@@ -119,10 +119,10 @@ struct TokenScanner {
                 break
             }
             if digits17, t[17] == UInt8(ascii: "X") || t[17] == UInt8(ascii: "x") {
-                _ = evaluateResidentID(t, offset: offset, into: &sink)
-                return
+                // An ID first; else a credit code whose check character happens to be X.
+                if evaluateResidentID(t, offset: offset, span: span, into: &sink) { return }
             }
-            withUpperCased(t) { evaluateCreditCode($0, offset: offset, into: &sink) }
+            withUpperCased(t) { evaluateCreditCode($0, offset: offset, span: span, into: &sink) }
             return
         }
         let first = t[0]
@@ -132,7 +132,7 @@ struct TokenScanner {
             guard let shape = TravelDocumentValidator.shape(upper) else { return }
             sink.detected(
                 RawDetection(
-                    kind: shape == .passport ? .passport : .travelPermit, offset: offset, canonical: upper,
+                    kind: shape == .passport ? .passport : .travelPermit, offset: offset, length: span > 0 ? span : t.count, canonical: upper,
                     baseConfidence: 0.3, context: bareDigits ? .header : .headerOrKeyword, personLinked: true))
         }
     }
@@ -141,7 +141,7 @@ struct TokenScanner {
 
     @discardableResult
     func evaluateResidentID<Sink: DetectionSink>(
-        _ t: UnsafeBufferPointer<UInt8>, offset: Int, into sink: inout Sink
+        _ t: UnsafeBufferPointer<UInt8>, offset: Int, span: Int = 0, into sink: inout Sink
     ) -> Bool {
         switch ResidentIDValidator.validate(t, today: today, minimumBirthYear: minimumBirthYear) {
         case .success(let verdict):
@@ -158,13 +158,13 @@ struct TokenScanner {
                 upper.withUnsafeBufferPointer { canonical in
                     sink.detected(
                         RawDetection(
-                            kind: .residentID, offset: offset, canonical: canonical, baseConfidence: confidence,
+                            kind: .residentID, offset: offset, length: span > 0 ? span : t.count, canonical: canonical, baseConfidence: confidence,
                             context: .none, personLinked: true))
                 }
             } else {
                 sink.detected(
                     RawDetection(
-                        kind: .residentID, offset: offset, canonical: t, baseConfidence: confidence,
+                        kind: .residentID, offset: offset, length: span > 0 ? span : t.count, canonical: t, baseConfidence: confidence,
                         context: .none, personLinked: true))
             }
             return true
@@ -178,7 +178,7 @@ struct TokenScanner {
         }
     }
 
-    func evaluateLegacyID<Sink: DetectionSink>(_ t: UnsafeBufferPointer<UInt8>, offset: Int, into sink: inout Sink) {
+    func evaluateLegacyID<Sink: DetectionSink>(_ t: UnsafeBufferPointer<UInt8>, offset: Int, span: Int = 0, into sink: inout Sink) {
         guard let legacy = ResidentIDValidator.validateLegacy(t, today: today),
             let upgraded = ResidentIDValidator.upgradeLegacy(t)
         else { return }
@@ -186,26 +186,26 @@ struct TokenScanner {
         upgraded.withUnsafeBufferPointer { canonical in
             sink.detected(
                 RawDetection(
-                    kind: .residentID15, offset: offset, canonical: canonical, baseConfidence: known ? 0.35 : 0.25,
+                    kind: .residentID15, offset: offset, length: span > 0 ? span : t.count, canonical: canonical, baseConfidence: known ? 0.35 : 0.25,
                     context: .headerOrKeyword, personLinked: true))
         }
     }
 
     @discardableResult
     func evaluateMobile<Sink: DetectionSink>(
-        _ t: UnsafeBufferPointer<UInt8>, offset: Int, into sink: inout Sink
+        _ t: UnsafeBufferPointer<UInt8>, offset: Int, span: Int = 0, into sink: inout Sink
     ) -> Bool {
         guard let segment = MobileNumberValidator.segment(t) else { return false }
         sink.detected(
             RawDetection(
-                kind: .mobile, offset: offset, canonical: t,
+                kind: .mobile, offset: offset, length: span > 0 ? span : t.count, canonical: t,
                 baseConfidence: segment == .mobile ? 0.75 : 0.5, context: .none, personLinked: true))
         return true
     }
 
     @discardableResult
     func evaluateCard<Sink: DetectionSink>(
-        _ t: UnsafeBufferPointer<UInt8>, offset: Int, into sink: inout Sink
+        _ t: UnsafeBufferPointer<UInt8>, offset: Int, span: Int = 0, into sink: inout Sink
     ) -> Bool {
         guard let brand = BankCardValidator.brand(t) else { return false }
         let valid = BankCardValidator.luhn(t)
@@ -218,13 +218,13 @@ struct TokenScanner {
         }
         sink.detected(
             RawDetection(
-                kind: .bankCard, offset: offset, canonical: t, baseConfidence: confidence, context: .none,
+                kind: .bankCard, offset: offset, length: span > 0 ? span : t.count, canonical: t, baseConfidence: confidence, context: .none,
                 personLinked: true))
         return true
     }
 
     func evaluateCreditCode<Sink: DetectionSink>(
-        _ t: UnsafeBufferPointer<UInt8>, offset: Int, into sink: inout Sink
+        _ t: UnsafeBufferPointer<UInt8>, offset: Int, span: Int = 0, into sink: inout Sink
     ) {
         var allDigits = true
         for b in t where b < 48 || b > 57 {
@@ -240,7 +240,7 @@ struct TokenScanner {
         guard let verdict = SocialCreditCodeValidator.validate(t) else { return }
         sink.detected(
             RawDetection(
-                kind: .socialCreditCode, offset: offset, canonical: t, baseConfidence: 0.9, context: .none,
+                kind: .socialCreditCode, offset: offset, length: span > 0 ? span : t.count, canonical: t, baseConfidence: 0.9, context: .none,
                 personLinked: verdict.isPersonLinked))
     }
 
@@ -263,7 +263,10 @@ struct TokenScanner {
             var j = i
             while j < n, base[j] >= 48, base[j] <= 57 { j += 1 }
             if j < n, base[j] == UInt8(ascii: "X") || base[j] == UInt8(ascii: "x") { j += 1 }
-            if j < n, cls[Int(base[j])] != 0, cls[Int(base[j])] != 4 { return nil }  // glued to letters
+            if j < n {  // glued to letters or full-width alphanumerics: not a clean group
+                let c = cls[Int(base[j])]
+                if c == 1 || c == 2 || c == 3 || (c == 5 && Self.fullWidthValue(base, n, j) != nil) { return nil }
+            }
             let length = j - i
             guard count < 7, length < 32 else { return nil }
             withUnsafeMutableBytes(of: &starts) { $0.storeBytes(of: i, toByteOffset: count * 8, as: Int.self) }
@@ -315,10 +318,11 @@ struct TokenScanner {
             }
             let t = UnsafeBufferPointer(buffer)
             let hasX = t[total - 1] == UInt8(ascii: "X") || t[total - 1] == UInt8(ascii: "x")
+            let span = lastEnd - offset
             switch kind {
-            case .mobile: return !hasX && evaluateMobile(t, offset: offset, into: &sink)
-            case .residentID: return evaluateResidentID(t, offset: offset, into: &sink)
-            default: return !hasX && evaluateCard(t, offset: offset, into: &sink)
+            case .mobile: return !hasX && evaluateMobile(t, offset: offset, span: span, into: &sink)
+            case .residentID: return evaluateResidentID(t, offset: offset, span: span, into: &sink)
+            default: return !hasX && evaluateCard(t, offset: offset, span: span, into: &sink)
             }
         }
         return found ? lastEnd : nil
@@ -372,7 +376,7 @@ struct TokenScanner {
         canonical.withUnsafeBufferPointer { canonical in
             sink.detected(
                 RawDetection(
-                    kind: .email, offset: s, canonical: canonical, baseConfidence: confidence, context: .none,
+                    kind: .email, offset: s, length: domainEnd - s, canonical: canonical, baseConfidence: confidence, context: .none,
                     personLinked: domainClass != .institutional))
         }
         return e
@@ -441,9 +445,9 @@ struct TokenScanner {
         let letters = normalised.filter { $0 >= 65 }.count
         normalised.withUnsafeBufferPointer { t in
             if letters == 0 {
-                evaluateDigits(t, offset: start, into: &sink)
+                evaluateDigits(t, offset: start, span: i - start, into: &sink)
             } else {
-                evaluateMixed(t, offset: start, into: &sink)
+                evaluateMixed(t, offset: start, span: i - start, into: &sink)
             }
         }
         return i

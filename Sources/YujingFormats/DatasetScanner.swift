@@ -3,7 +3,7 @@ import YujingDetectors
 
 /// What scanning one file produced, apart from the findings themselves (which are streamed).
 public struct FileScanResult: Sendable {
-    /// The file path.
+    /// The file path as shown (identifiers in it masked).
     public var path: String
     /// The format read, when the file could be opened.
     public var format: DatasetFormat?
@@ -55,9 +55,10 @@ public struct DatasetScanner: Sendable {
     ) -> FileScanResult {
         withoutActuallyEscaping(onFinding) { onFinding in
             withoutActuallyEscaping(onProgress) { onProgress in
+                let session = DetectionSession(detector: detector, file: path)
                 var sink = ScanningSink(
-                    session: DetectionSession(detector: detector, file: path), onFinding: onFinding,
-                    onProgress: onProgress, result: FileScanResult(path: path))
+                    session: session, onFinding: onFinding, onProgress: onProgress,
+                    result: FileScanResult(path: session.displayFile))
                 do throws(FormatError) {
                     let report = try DatasetReader(path: path, format: format, limits: limits).read(into: &sink)
                     sink.result.format = report.format
@@ -106,12 +107,18 @@ struct ScanningSink: CellSink {
     mutating func finish() {
         emit(session.finish())
         result.suppressed = session.suppressedCount
+        for (index, kind) in IdentifierKind.allCases.enumerated() where counts[index] > 0 {
+            result.counts[kind] = counts[index]
+        }
     }
 
     private mutating func emit(_ findings: [Finding]) {
         for finding in findings {
-            result.counts[finding.kind, default: 0] += 1
+            counts[finding.kind.ordinal] += 1
             onFinding(finding)
         }
     }
+
+    /// Findings per kind, indexed by position in `IdentifierKind.allCases` (cheaper than a dictionary).
+    var counts = [Int](repeating: 0, count: IdentifierKind.allCases.count)
 }

@@ -39,7 +39,7 @@ struct XMLDocumentParser: ChunkParser {
                     let attributeName = "@" + String(decoding: attribute.name, as: UTF8.self)
                     let attributeNode = paths.child(of: node, component: attributeName) { $0 + "/" + attributeName }
                     let field = paths.field(of: attributeNode, sink: &sink)
-                    let position = CellPosition(field: field, line: tokenizer.tagLine, record: max(record, 1))
+                    let position = CellPosition(field: field, line: attribute.line, record: max(record, 1))
                     sink.cell(value, at: position)
                 }
             case .endElement:

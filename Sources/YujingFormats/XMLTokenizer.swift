@@ -22,6 +22,8 @@ struct XMLTokenizer {
     struct Attribute {
         var name: UnsafeRawBufferPointer
         var value: UnsafeRawBufferPointer
+        /// 1-based line on which the value starts (a start tag may span lines).
+        var line: Int
     }
 
     private(set) var line = 1
@@ -248,6 +250,8 @@ struct XMLTokenizer {
         attributes.removeAll(keepingCapacity: true)
         scratch.removeAll()
         scratch.reserve(end - start + 16)
+        var valueLine = line
+        var linesCountedTo = start
         while index < close {
             while index < close, Self.isSpace(p[index]) { index += 1 }
             guard index < close else { break }
@@ -268,7 +272,11 @@ struct XMLTokenizer {
             guard index < close else { throw malformed("unterminated attribute value") }
             let raw = UnsafeRawBufferPointer(start: p + valueStart, count: index - valueStart)
             index += 1
-            attributes.append(Attribute(name: name, value: decodeAppending(raw)))
+            while linesCountedTo < valueStart {
+                if p[linesCountedTo] == 0x0A { valueLine += 1 }
+                linesCountedTo += 1
+            }
+            attributes.append(Attribute(name: name, value: decodeAppending(raw), line: valueLine))
         }
         let name = topName()
         if selfClosing { pendingEnd = true }

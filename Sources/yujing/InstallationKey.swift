@@ -37,7 +37,8 @@ enum InstallationKey {
         }
         var generator = SystemRandomNumberGenerator()
         let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let directory = (path as NSString).deletingLastPathComponent
+        // (NSString.deletingLastPathComponent traps on one-character names in this Foundation.)
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
         do {
             if !directory.isEmpty {
                 try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -53,7 +53,21 @@ enum JSONBytes {
     }
 
     static func integer(_ out: inout [UInt8], _ value: Int) {
-        out.append(contentsOf: String(value).utf8)
+        guard value > 0 else {
+            if value == 0 { out.append(48) } else { out.append(contentsOf: String(value).utf8) }
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 24 digits, written backwards
+        var v = value
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while v > 0 {
+                buffer[23 - count] = UInt8(48 + v % 10)
+                v /= 10
+                count += 1
+            }
+            out.append(contentsOf: buffer[(24 - count)...])
+        }
     }
 
     static func string(_ out: inout [UInt8], _ value: String) {

@@ -65,6 +65,9 @@ struct ScanCommand: ParsableCommand {
         let output = OutputWriter.standardOutput()
         var errors: [(String, String)] = []
         let files = FileCollector.collect(paths) { path, message in errors.append((path, message)) }
+        // Every path and message shown goes through the detector: file names can hold identifiers too.
+        let redact = { (text: String) in detector.redact(text).text }
+        errors = errors.map { (redact($0.0), $0.1) }
         for (path, message) in errors { Self.reportError(path: path, message: message) }
 
         let totalBytes = files.reduce(Int64(0)) { $0 + $1.size }
@@ -75,22 +78,25 @@ struct ScanCommand: ParsableCommand {
         var results: [FileScanResult] = []
         var doneBytes: Int64 = 0
         for file in files {
+            let displayPath = redact(file.path)
             let result = scanner.scan(
                 path: file.path,
                 onFinding: { finding in
                     if outputIsTerminal { progress.finish() }
                     report.write(finding)
                 },
-                onProgress: { bytes in progress.update(bytes: doneBytes + bytes, file: file.path) })
+                onProgress: { bytes in progress.update(bytes: doneBytes + bytes, file: displayPath) })
             doneBytes += file.size
             if let error = result.error {
                 progress.finish()
                 output.flush()
-                Self.reportError(path: file.path, message: error.description)
-                errors.append((file.path, error.description))
+                let message = redact(error.description)
+                Self.reportError(path: result.path, message: message)
+                errors.append((result.path, message))
             }
             for warning in result.warnings {
-                FileHandle.standardError.write(Data("yujing: scan: \(file.path): warning: \(warning)\n".utf8))
+                let text = redact("yujing: scan: \(result.path): warning: \(warning)\n")
+                FileHandle.standardError.write(Data(text.utf8))
             }
             results.append(result)
         }
