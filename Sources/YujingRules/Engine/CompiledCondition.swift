@@ -1,7 +1,9 @@
 import YujingCore
 
 /// A ``FieldCondition`` prepared for fast evaluation (sets, byte needles, compiled regex, parsed CIDR).
-struct CompiledCondition {
+///
+/// A class so that evaluating a list of conditions never copies (and retains) their operands.
+final class CompiledCondition {
     enum Test {
         case equalsOne(String)
         case equalsAny(Set<String>)
@@ -10,7 +12,7 @@ struct CompiledCondition {
         case notNumberIn([Double])
         case prefix([[UInt8]])
         case suffix([[UInt8]])
-        case contains([[UInt8]])
+        case contains(NeedleSet)
         case regex(Regex<AnyRegexOutput>)
         case cidr([CIDRBlock])
         case exists(Bool)
@@ -44,7 +46,7 @@ struct CompiledCondition {
             }
         case .prefix(let values): test = .prefix(values.map { Array(fold($0).utf8) })
         case .suffix(let values): test = .suffix(values.map { Array(fold($0).utf8) })
-        case .contains(let values): test = .contains(values.map { Array(fold($0).utf8) })
+        case .contains(let values): test = .contains(NeedleSet(values.map { Array(fold($0).utf8) }))
         case .regex(let pattern):
             // Validated by the loader; an invalid pattern built in code matches nothing.
             if let regex = try? Regex(pattern) {
@@ -56,6 +58,21 @@ struct CompiledCondition {
         case .exists(let flag): test = .exists(flag)
         case .compare(let op, let number): test = .compare(op, number)
         }
+    }
+
+    /// Relative evaluation cost, for ordering a conjunction.
+    var cost: Int {
+        let base: Int
+        switch test {
+        case .exists, .compare, .numberIn, .notNumberIn: base = 0
+        case .equalsOne, .equalsAny, .notEquals: base = 1
+        case .prefix, .suffix: base = 2
+        case .contains: base = 3
+        case .cidr: base = 4
+        case .regex: base = 9
+        }
+        // The event kind is the cheapest and most selective test of all.
+        return field == .kind ? -1 : base
     }
 
     @inline(__always)
@@ -88,7 +105,7 @@ struct CompiledCondition {
         case .suffix(let needles):
             return TextSearch.withBytes(value.text) { TextSearch.hasSuffix($0, needles, ignoreCase) }
         case .contains(let needles):
-            return TextSearch.withBytes(value.text) { TextSearch.contains($0, needles, ignoreCase) }
+            return TextSearch.withBytes(value.text) { needles.found(in: $0, ignoreCase) }
         case .regex(let regex):
             return (try? regex.firstMatch(in: value.text)) != nil
         case .cidr(let blocks):
@@ -128,18 +145,40 @@ enum TextSearch {
     static func hasSuffix(_ b: UnsafeBufferPointer<UInt8>, _ needles: [[UInt8]], _ ignoreCase: Bool) -> Bool {
         needles.contains { matches(b, at: b.count - $0.count, $0, ignoreCase) }
     }
+}
 
-    static func contains(_ b: UnsafeBufferPointer<UInt8>, _ needles: [[UInt8]], _ ignoreCase: Bool) -> Bool {
+/// Substrings searched in one pass: a table of first bytes selects the positions worth comparing.
+struct NeedleSet {
+    let needles: [[UInt8]]
+    let firstBytes: [Bool]
+    let shortest: Int
+
+    init(_ needles: [[UInt8]]) {
+        self.needles = needles
+        var table = [Bool](repeating: false, count: 256)
         for needle in needles {
-            guard let first = needle.first else { return true }
-            guard needle.count <= b.count else { continue }
+            if let first = needle.first { table[Int(first)] = true }
+        }
+        firstBytes = table
+        shortest = needles.map(\.count).min() ?? 0
+    }
+
+    func found(in b: UnsafeBufferPointer<UInt8>, _ ignoreCase: Bool) -> Bool {
+        guard shortest > 0 else { return true }
+        guard b.count >= shortest else { return false }
+        return firstBytes.withUnsafeBufferPointer { table in
             var i = 0
-            let last = b.count - needle.count
+            let last = b.count - shortest
             while i <= last {
-                if fold(b[i], ignoreCase) == first, matches(b, at: i, needle, ignoreCase) { return true }
+                let byte = TextSearch.fold(b[i], ignoreCase)
+                if table[Int(byte)] {
+                    for needle in needles where needle[0] == byte && TextSearch.matches(b, at: i, needle, ignoreCase) {
+                        return true
+                    }
+                }
                 i += 1
             }
+            return false
         }
-        return false
     }
 }

@@ -11,18 +11,39 @@ final class CompiledRule {
     let minimums: [Double]
     let window: Int64
     let definitionHash: String
+    let acceptsAccess: Bool
+    let acceptsFinding: Bool
+    let acceptsHeartbeat: Bool
 
     static let keySeparator: Character = "\u{1F}"
 
     init(_ definition: RuleDefinition) {
         self.definition = definition
-        filter = definition.filter.map(CompiledCondition.init)
-        first = definition.first.map(CompiledCondition.init)
-        then = definition.then.map(CompiledCondition.init)
+        // Conditions are a conjunction: evaluate the cheap ones first, regular expressions last.
+        // `kind` equality is answered from the event's case, without strings.
+        var kinds: Set<String>?
+        var remaining: [FieldCondition] = []
+        for condition in definition.filter {
+            if condition.field == .kind, !condition.ignoreCase, case .equals(let values) = condition.test {
+                kinds = (kinds ?? Set(values)).intersection(values)
+            } else {
+                remaining.append(condition)
+            }
+        }
+        acceptsAccess = kinds?.contains("access") ?? true
+        acceptsFinding = kinds?.contains("finding") ?? true
+        acceptsHeartbeat = kinds?.contains("heartbeat") ?? true
+        filter = Self.ordered(remaining.map(CompiledCondition.init))
+        first = Self.ordered(definition.first.map(CompiledCondition.init))
+        then = Self.ordered(definition.then.map(CompiledCondition.init))
         groupBy = definition.groupBy
         minimums = definition.tiers.map(\.minimum)
         window = definition.windowMillis
         definitionHash = Self.hash(of: definition)
+    }
+
+    static func ordered(_ conditions: [CompiledCondition]) -> [CompiledCondition] {
+        conditions.enumerated().sorted { ($0.element.cost, $0.offset) < ($1.element.cost, $1.offset) }.map(\.element)
     }
 
     static func hash(of definition: RuleDefinition) -> String {
@@ -40,14 +61,22 @@ final class CompiledRule {
 
     @inline(__always)
     func passes(_ event: EngineEvent) -> Bool {
-        for condition in filter where !condition.holds(event) { return false }
-        return true
+        let kindAccepted: Bool
+        switch event {
+        case .access: kindAccepted = acceptsAccess
+        case .finding: kindAccepted = acceptsFinding
+        case .heartbeat: kindAccepted = acceptsHeartbeat
+        }
+        return kindAccepted && Self.all(filter, event)
     }
 
+    /// Whether every condition holds; indexes in place so that no condition is copied (and retained).
     @inline(__always)
     static func all(_ conditions: [CompiledCondition], _ event: EngineEvent) -> Bool {
-        for condition in conditions where !condition.holds(event) { return false }
-        return true
+        conditions.withUnsafeBufferPointer { conditions in
+            for index in conditions.indices where !conditions[index].holds(event) { return false }
+            return true
+        }
     }
 
     /// The group key, or `nil` when the event lacks a group field.

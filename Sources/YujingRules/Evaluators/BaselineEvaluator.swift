@@ -26,8 +26,17 @@ final class BaselineEvaluator: RuleEvaluator {
         let t = event.timeMillis
         let bucket = parameters.bucketMillis
         let start = t - ((t % bucket) + bucket) % bucket
-        var state = states.removeValue(forKey: key) ?? BaselineKeyState(bucketStart: start)
-        defer { states[key] = state }
+        if let signal = update(&states[key, default: BaselineKeyState(bucketStart: start)], event, key, t, start) {
+            signals.append(signal)
+        }
+    }
+
+    private func update(
+        _ state: inout BaselineKeyState, _ event: EngineEvent, _ key: String, _ t: Int64, _ start: Int64
+    )
+        -> WarningSignal?
+    {
+        let bucket = parameters.bucketMillis
         if start > state.bucketStart {
             fold(&state, state.bucketCount)
             let gaps = min((start - state.bucketStart) / bucket - 1, 10_000)
@@ -41,27 +50,26 @@ final class BaselineEvaluator: RuleEvaluator {
             state.firedTier = -1
         } else if start < state.bucketStart {
             // Late into a closed bucket: its history is already folded.
-            return
+            return nil
         }
         state.bucketCount += 1
         state.lastTime = max(state.lastTime, t)
-        guard state.folded >= parameters.warmupBuckets, state.bucketCount >= parameters.minimum else { return }
+        guard state.folded >= parameters.warmupBuckets, state.bucketCount >= parameters.minimum else { return nil }
         let deviation = state.variance.squareRoot()
         let limit = state.mean + parameters.sigmas * deviation
-        guard state.bucketCount > limit else { return }
+        guard state.bucketCount > limit else { return nil }
         let tier = rule.tierIndex(state.bucketCount)
-        guard tier > state.firedTier else { return }
+        guard tier > state.firedTier else { return nil }
         let previous = state.firedTier
         state.firedTier = tier
         let mean = (state.mean * 10).rounded() / 10
         let sigma = (deviation * 10).rounded() / 10
-        signals.append(
+        return
             rule.signal(
                 key: key, event: event, tier: tier, previousTier: previous, startsAt: t,
                 count: Int(state.bucketCount), value: state.bucketCount,
                 detail: "bucket count \(Int(state.bucketCount)) vs mean \(mean) ± \(sigma)"
-                    + " over \(state.folded) buckets"
-            ))
+                    + " over \(state.folded) buckets")
     }
 
     private func fold(_ state: inout BaselineKeyState, _ value: Double) {

@@ -27,12 +27,11 @@ final class DistinctEvaluator: RuleEvaluator {
         let cutoff = watermark.minusClamped(rule.window)
         var signal: WarningSignal?
         modify(&states[key, default: DistinctKeyState()]) { state in
-            if let seen = state.values[value] {
-                if t > seen { state.values[value] = t }
-            } else if state.values.count >= configuration.maxEntriesPerKey {
+            let before = state.values.count
+            Self.raise(&state.values[value, default: t], to: t)
+            if state.values.count > before, before >= configuration.maxEntriesPerKey {
+                state.values.removeValue(forKey: value)
                 dropped += 1
-            } else {
-                state.values[value] = t
             }
             state.lastTime = max(state.lastTime, t)
             if t.minusClamped(state.lastTrim) >= max(rule.window / 8, 1_000) {
@@ -58,6 +57,11 @@ final class DistinctEvaluator: RuleEvaluator {
             }
         }
         if let signal { signals.append(signal) }
+    }
+
+    @inline(__always)
+    private static func raise(_ time: inout Int64, to t: Int64) {
+        if t > time { time = t }
     }
 
     @inline(__always)

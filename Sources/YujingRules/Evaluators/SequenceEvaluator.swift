@@ -38,32 +38,37 @@ final class SequenceEvaluator: RuleEvaluator {
                 value: Double(state.count),
                 detail: "second step \(DurationTextGap.text(state.thenTime - state.firedFor)) after the first")
         }
-        var state = states.removeValue(forKey: key) ?? SequenceKeyState()
-        state.lastTime = max(state.lastTime, t)
-        if isFirst {
-            state.firstTime = max(state.firstTime, t)
-            // A second step already seen later in event time (it arrived first).
-            if state.thenTime != .min, state.thenTime >= t, state.thenTime - t <= window, state.firedFor != t {
-                state.firedFor = t
-                state.count = 1
-                state.firedTier = -1
-                fire(&state, startsAt: state.thenTime)
-            }
-        } else {
-            state.thenTime = max(state.thenTime, t)
-            if state.firstTime != .min, state.firstTime <= t, t - state.firstTime <= window {
-                if state.firedFor == state.firstTime {
-                    state.count += 1
-                } else {
-                    state.firedFor = state.firstTime
+        Self.modify(&states[key, default: SequenceKeyState()]) { state in
+            state.lastTime = max(state.lastTime, t)
+            if isFirst {
+                state.firstTime = max(state.firstTime, t)
+                // A second step already seen later in event time (it arrived first).
+                if state.thenTime != .min, state.thenTime >= t, state.thenTime - t <= window, state.firedFor != t {
+                    state.firedFor = t
                     state.count = 1
                     state.firedTier = -1
+                    fire(&state, startsAt: state.thenTime)
                 }
-                fire(&state, startsAt: t)
+            } else {
+                state.thenTime = max(state.thenTime, t)
+                if state.firstTime != .min, state.firstTime <= t, t - state.firstTime <= window {
+                    if state.firedFor == state.firstTime {
+                        state.count += 1
+                    } else {
+                        state.firedFor = state.firstTime
+                        state.count = 1
+                        state.firedTier = -1
+                    }
+                    fire(&state, startsAt: t)
+                }
             }
         }
-        states[key] = state
         if let signal { signals.append(signal) }
+    }
+
+    @inline(__always)
+    private static func modify(_ state: inout SequenceKeyState, _ body: (inout SequenceKeyState) -> Void) {
+        body(&state)
     }
 
     func advance(to watermark: Int64, into signals: inout [WarningSignal]) {
