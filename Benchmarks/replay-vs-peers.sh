@@ -3,7 +3,7 @@
 # equivalent rule each (downloads per app key >= 100 in 60 s). Not part of `swift test`.
 #
 # Needs: python3, /usr/bin/time, and the Debian packages sec and fail2ban (`apt-get install -y sec fail2ban time`).
-# Usage: Benchmarks/replay-vs-peers.sh [LINES]    (default 1000000)
+# Usage: Benchmarks/replay-vs-peers.sh [LINES]    (default 1000000; YUJING_BIN=path skips the build)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,9 +22,13 @@ if [[ ! -s "$log" ]]; then
     python3 "$here/gen_access_log.py" "$log" "$lines"
 fi
 
-echo "building yujing (release, .build-bench)" >&2
-(cd "$root" && swift build -c release --scratch-path .build-bench --product yujing >&2)
-yujing="$root/.build-bench/release/yujing"
+if [[ -n "${YUJING_BIN:-}" ]]; then
+    yujing="$YUJING_BIN"   # an already built release binary
+else
+    echo "building yujing (release, .build-bench)" >&2
+    (cd "$root" && swift build -c release --scratch-path .build-bench --product yujing >&2)
+    yujing="$root/.build-bench/release/yujing"
+fi
 
 cpu() { awk '{ printf "%.2f", $1 + $2 }' "$1"; }
 
