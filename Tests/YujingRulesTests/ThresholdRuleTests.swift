@@ -80,6 +80,16 @@ import YujingRules
         #expect(engine.metrics.lateEvents == 0)
     }
 
+    @Test func aLateEventInAQuietWindowDoesNotRestartAnEpisode() throws {
+        let engine = try Fixtures.engine(Self.rule, lateness: 300_000)
+        // Fires at the fifth event (t = 104); then a late event from a quiet stretch (t = 10); then more of
+        // the same burst: still one episode, one signal.
+        var signals = Fixtures.run(engine, (100..<105).map { Fixtures.access(Double($0)) })
+        signals += Fixtures.run(engine, [Fixtures.access(10), Fixtures.access(106), Fixtures.access(107)])
+        #expect(signals.count == 1)
+        #expect(engine.metrics.lateEvents == 0)
+    }
+
     @Test func eventsBeyondLatenessAreDroppedAndCounted() throws {
         let engine = try Fixtures.engine(Self.rule, lateness: 30_000)
         var events = [0, 10, 20, 30].map { Fixtures.access($0) }

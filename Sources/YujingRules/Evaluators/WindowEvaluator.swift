@@ -129,7 +129,8 @@ final class WindowEvaluator: RuleEvaluator {
             state.firedTier = tier
             return Crossing(tier: tier, previous: previous, count: count, measured: measured)
         }
-        if tier < 0 { state.firedTier = -1 }
+        // Only the newest window can end an episode: a late event says nothing about the present.
+        if tier < 0, inOrder { state.firedTier = -1 }
         return nil
     }
 
