@@ -111,6 +111,21 @@ import YujingRules
         #expect(signals.allSatisfy { $0.level == .III && !$0.isEscalation })
     }
 
+    @Test func globalKeyCapAcrossRules() throws {
+        let rules = try RuleLoader.load(
+            files: [
+                (name: "a.yaml", text: Self.rule),
+                (name: "b.yaml", text: Self.rule.replacingOccurrences(of: "id: dl", with: "id: dl2")),
+            ])
+        let engine = CorrelationEngine(
+            rules: rules, configuration: EngineConfiguration(allowedLatenessMillis: 0, maxTotalKeys: 500))
+        let events = (0..<4_096).map { Fixtures.access(Double($0) * 0.001, subject: "KEY-\(1_000_000 + $0)") }
+        _ = Fixtures.run(engine, events)
+        // Checked every 1,024 events: never far above the cap, and every drop is counted.
+        #expect(engine.stateKeyCount <= 500)
+        #expect(engine.metrics.droppedStateCount >= 2 * 4_096 - 500)
+    }
+
     @Test func evictionAndKeyCap() throws {
         let engine = try Fixtures.engine(Self.rule, lateness: 0, maxKeys: 100)
         var events: [EngineEvent] = []

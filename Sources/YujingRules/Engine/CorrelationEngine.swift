@@ -95,6 +95,19 @@ public final class CorrelationEngine {
         baseMetrics.eventsProcessed += 1
         baseMetrics.ruleEvaluations += evaluators.count
         baseMetrics.signalsEmitted += signals.count - before
+        if baseMetrics.eventsProcessed & 1023 == 0 { enforceGlobalCap() }
+    }
+
+    /// Keeps the keys of all rules together under ``EngineConfiguration/maxTotalKeys`` (checked every 1,024
+    /// events), shedding from the rules that hold most.
+    private func enforceGlobalCap() {
+        var total = stateKeyCount
+        var rounds = 0
+        while total > configuration.maxTotalKeys, rounds < 64 {
+            guard let largest = evaluators.max(by: { $0.keyCount < $1.keyCount }), largest.keyCount > 0 else { return }
+            total -= largest.shed()
+            rounds += 1
+        }
     }
 
     /// Moves the watermark forward as if no event older than `timeMillis` can still arrive. The daemon calls this

@@ -9,6 +9,8 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     public var maxEntriesPerKey: Int
     /// How long `absence` and `baseline` keep a key that has gone quiet, in milliseconds.
     public var idleRetentionMillis: Int64
+    /// Most keys all rules together keep; beyond it the rules holding most keys drop their oldest tenth.
+    public var maxTotalKeys: Int
 
     /// Creates a configuration.
     /// - Parameters:
@@ -16,13 +18,15 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     ///   - maxKeysPerRule: Key cap per rule (default 100,000).
     ///   - maxEntriesPerKey: Entry cap per key (default 100,000).
     ///   - idleRetentionMillis: Idle retention for absence/baseline keys (default 7 days).
+    ///   - maxTotalKeys: Key cap across all rules (default 1,000,000).
     public init(
         allowedLatenessMillis: Int64 = 300_000, maxKeysPerRule: Int = 100_000, maxEntriesPerKey: Int = 100_000,
-        idleRetentionMillis: Int64 = 7 * 86_400_000
+        idleRetentionMillis: Int64 = 7 * 86_400_000, maxTotalKeys: Int = 1_000_000
     ) {
         self.allowedLatenessMillis = allowedLatenessMillis
         self.maxKeysPerRule = maxKeysPerRule
         self.maxEntriesPerKey = maxEntriesPerKey
         self.idleRetentionMillis = idleRetentionMillis
+        self.maxTotalKeys = maxTotalKeys
     }
 }

@@ -11,6 +11,8 @@ protocol RuleEvaluator: AnyObject {
     var keyCount: Int { get }
     /// Evaluates an accepted event (its time is at or after the watermark).
     func process(_ event: EngineEvent, watermark: Int64, into signals: inout [WarningSignal])
+    /// Drops the least recently active tenth of the keys (global cap); returns how many were dropped.
+    func shed() -> Int
     /// Called when the watermark moves forward: evicts state, fires absence, closes buckets.
     func advance(to watermark: Int64, into signals: inout [WarningSignal])
     /// The state for a snapshot.

@@ -50,6 +50,12 @@ final class AbsenceEvaluator: RuleEvaluator {
         return state.lastSeen.plusClamped(silence)
     }
 
+    func shed() -> Int {
+        let removed = StateCap.makeRoom(&states, cap: states.count) { $0.lastSeen }
+        dropped += removed
+        return removed
+    }
+
     func advance(to watermark: Int64, into signals: inout [WarningSignal]) {
         guard watermark > nextCheck else { return }
         var next: Int64 = .max

@@ -86,6 +86,12 @@ final class BaselineEvaluator: RuleEvaluator {
         state.folded += 1
     }
 
+    func shed() -> Int {
+        let removed = StateCap.makeRoom(&states, cap: states.count) { $0.lastTime }
+        dropped += removed
+        return removed
+    }
+
     func advance(to watermark: Int64, into signals: inout [WarningSignal]) {
         guard watermark >= nextSweep else { return }
         let cutoff = watermark.minusClamped(configuration.idleRetentionMillis)

@@ -69,6 +69,12 @@ final class DistinctEvaluator: RuleEvaluator {
         body(&state)
     }
 
+    func shed() -> Int {
+        let removed = StateCap.makeRoom(&states, cap: states.count) { $0.lastTime }
+        dropped += removed
+        return removed
+    }
+
     func advance(to watermark: Int64, into signals: inout [WarningSignal]) {
         guard watermark >= nextSweep else { return }
         sweep(watermark)
