@@ -116,6 +116,17 @@ public struct ContextTopics: OptionSet, Sendable, Hashable {
         ("order", .serialNumber), ("serial", .serialNumber), ("txn", .serialNumber),
     ].map { (Array($0.0.utf8), $0.1) }
 
+    /// Keyword indexes by first byte (lower-cased for ASCII), so that most window positions are rejected by
+    /// one table lookup.
+    static let keywordsByFirstByte: [[Int]] = {
+        var table = [[Int]](repeating: [], count: 256)
+        for (index, keyword) in keywords.enumerated() {
+            guard let first = keyword.0.first else { continue }
+            table[Int(first)].append(index)
+        }
+        return table
+    }()
+
     /// Topics announced by keywords within `window` bytes before `offset` (same buffer).
     /// - Parameters:
     ///   - buffer: The text.
@@ -126,23 +137,25 @@ public struct ContextTopics: OptionSet, Sendable, Hashable {
         let start = max(0, offset - window)
         guard offset > start, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return [] }
         var topics: ContextTopics = []
-        for (needle, topic) in keywords where !topics.isSuperset(of: topic) {
-            let m = needle.count
-            guard offset - start >= m else { continue }
-            var p = start
-            while p + m <= offset {
-                var k = 0
+        let byFirst = keywordsByFirstByte
+        let all = keywords
+        for p in start..<offset {
+            var first = base[p]
+            if first >= 65 && first <= 90 { first += 32 }
+            let candidates = byFirst[Int(first)]
+            if candidates.isEmpty { continue }
+            for index in candidates {
+                let needle = all[index].0
+                let m = needle.count
+                guard p + m <= offset else { continue }
+                var k = 1
                 while k < m {
                     var b = base[p + k]
                     if b >= 65 && b <= 90 { b += 32 }
                     if b != needle[k] { break }
                     k += 1
                 }
-                if k == m {
-                    topics.formUnion(topic)
-                    break
-                }
-                p += 1
+                if k == m { topics.formUnion(all[index].1) }
             }
         }
         return topics

@@ -198,6 +198,15 @@ public struct DetectionSession {
         let header = slot > 0 ? fields[slot].topics : []
         let announced = ContextTopics.announcing(detection.kind)
         let headerAnnounces = !announced.isEmpty && header.contains(announced)
+        let profiled =
+            FieldState.isProfiled(detection.kind) && !headerAnnounces && current.field < Self.maximumProfiledFields
+        if profiled {
+            if current.field >= 0 { growFields(to: current.field) }
+            if fields[current.field + 1].profile(detection.kind).verdict == .serialNumbers {
+                suppressedCount += 1  // a chance hit in a serial-number column: no finding is built
+                return
+            }
+        }
         let keyword = headerAnnounces ? [] : ContextTopics.keywordTopics(in: buffer, before: detection.offset)
         let confidence = score(detection, header: header, keyword: keyword)
         guard confidence >= detector.configuration.minimumConfidence else {
@@ -205,11 +214,10 @@ public struct DetectionSession {
             return
         }
         let finding = makeFinding(detection, buffer: buffer, confidence: confidence)
-        guard FieldState.isProfiled(detection.kind), !headerAnnounces, current.field < Self.maximumProfiledFields else {
+        guard profiled else {
             ready.append(finding)
             return
         }
-        if current.field >= 0 { growFields(to: current.field) }
         let index = current.field + 1
         switch fields[index].profile(detection.kind).verdict {
         case .identifiers: ready.append(finding)

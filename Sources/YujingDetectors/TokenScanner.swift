@@ -26,6 +26,15 @@ struct TokenScanner {
                 let c = cls[Int(base[i])]
                 if c == 0 {
                     i &+= 1
+                    // Skip eight bytes at a time while they are all non-ASCII and none is 0xEF (UTF-8 text
+                    // such as Chinese): no identifier can start there.
+                    while i &+ 8 <= n {
+                        let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                        guard w & Self.highBits == Self.highBits else { break }
+                        let x = w ^ Self.allEF
+                        guard (x &- Self.lowBits) & ~x & Self.highBits == 0 else { break }
+                        i &+= 8
+                    }
                     continue
                 }
                 if c == 4 {
@@ -43,6 +52,14 @@ struct TokenScanner {
                 // Token start: the previous byte is not alphanumeric.
                 var j = i &+ 1
                 var letters = c == 1 ? 0 : 1
+                // Runs of digits eight at a time.
+                while j &+ 8 <= n {
+                    let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
+                    guard w & Self.highNibbles == Self.digitNibbles, (w &+ Self.digitCeiling) & Self.highBits == 0 else {
+                        break
+                    }
+                    j &+= 8
+                }
                 while j < n {
                     let cj = cls[Int(base[j])]
                     if cj == 1 {
@@ -327,6 +344,14 @@ struct TokenScanner {
         }
         return found ? lastEnd : nil
     }
+
+    static let highBits: UInt64 = 0x8080_8080_8080_8080
+    static let lowBits: UInt64 = 0x0101_0101_0101_0101
+    static let allEF: UInt64 = 0xEFEF_EFEF_EFEF_EFEF
+    static let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+    static let digitNibbles: UInt64 = 0x3030_3030_3030_3030
+    /// Added to bytes 0x30…0x39 this stays below 0x80; 0x3A…0x3F cross it.
+    static let digitCeiling: UInt64 = 0x4646_4646_4646_4646
 
     /// Packed group shapes (5 bits per group length).
     static let mobileShape: UInt64 = 3 << 10 | 4 << 5 | 4
