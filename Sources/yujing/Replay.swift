@@ -46,6 +46,16 @@ struct Replay {
         }
     }
 
+    /// Event time of the first of the first 100 lines that parses, to order input files.
+    static func firstEventTime(_ data: Data, parser: AccessLogParser) -> Int64? {
+        var first: Int64?
+        forEachLine(data.prefix(1 << 16)) { line, number in
+            guard first == nil, number <= 100 else { return }
+            first = try? parser.parse(bytes: line).timeMillis
+        }
+        return first
+    }
+
     mutating func run(data: Data, file: String) {
         // Locals: calling through the inout-captured `self` would copy the parser on every line.
         let parser = parser

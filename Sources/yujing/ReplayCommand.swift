@@ -80,6 +80,7 @@ struct ReplayCommand: ParsableCommand {
             parser: AccessLogParser(configuration: parseConfiguration), engine: engine,
             output: ReplayOutput(format: format))
         if format == .table { replay.output.header() }
+        var inputs: [(file: String, data: Data, firstTime: Int64)] = []
         for file in logFiles {
             let data: Data
             do {
@@ -87,6 +88,15 @@ struct ReplayCommand: ParsableCommand {
             } catch {
                 throw ReplayFailure(message: "cannot read \(file)")
             }
+            inputs.append((file, data, Replay.firstEventTime(data, parser: replay.parser) ?? .max))
+        }
+        // Rotated logs (`access.log access.log.1 …`) are given newest first; replay them oldest first so that
+        // event time only moves forward. The sort is stable for files that start at the same time.
+        let ordered = inputs.enumerated().sorted {
+            ($0.element.firstTime, $0.offset) < ($1.element.firstTime, $1.offset)
+        }
+        for (_, input) in ordered {
+            let (file, data) = (input.file, input.data)
             if timing {
                 replay.timedRun(data: data, file: file)
             } else {
