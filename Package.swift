@@ -12,6 +12,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // Domain values shared by every module. Foundation only.
@@ -40,6 +46,41 @@ let package = Package(
             name: "YujingRules",
             dependencies: ["YujingCore", .product(name: "Yams", package: "Yams")]
         ),
+        // GRDB database: migrations, records, retention, the hash-chained audit log.
+        .target(
+            name: "YujingStore",
+            dependencies: [
+                "YujingCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Notifications (Alertmanager v2, signed webhooks) behind a protocol, drained by a background Service.
+        .target(
+            name: "YujingActions",
+            dependencies: [
+                "YujingCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The daemon: Hummingbird API, auth, ingest, warnings, metrics, the engine actor.
+        .target(
+            name: "YujingServer",
+            dependencies: [
+                "YujingCore",
+                "YujingRules",
+                "YujingStore",
+                "YujingActions",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The composition root: the only target that imports ArgumentParser.
         .executableTarget(
             name: "yujing",
@@ -49,7 +90,11 @@ let package = Package(
                 "YujingFormats",
                 "YujingParsing",
                 "YujingRules",
+                "YujingStore",
+                "YujingServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "YujingDetectorsTests", dependencies: ["YujingDetectors", "YujingCore"]),
@@ -60,6 +105,24 @@ let package = Package(
         .testTarget(name: "YujingParsingTests", dependencies: ["YujingParsing", "YujingCore"]),
         .testTarget(name: "YujingRulesTests", dependencies: ["YujingRules", "YujingParsing", "YujingCore"]),
         .testTarget(name: "YujingCLITests", dependencies: ["YujingCore", "YujingDetectors"]),
+        .testTarget(
+            name: "YujingStoreTests",
+            dependencies: ["YujingStore", "YujingCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "YujingServerTests",
+            dependencies: [
+                "YujingServer",
+                "YujingStore",
+                "YujingActions",
+                "YujingRules",
+                "YujingCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

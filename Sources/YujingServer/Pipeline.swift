@@ -1,0 +1,239 @@
+import Foundation
+import Logging
+import YujingActions
+import YujingCore
+import YujingRules
+import YujingStore
+
+/// The ingest pipeline: an actor owning the correlation engine. Each batch is stored, then evaluated on event time;
+/// raised signals become warnings (dedup, escalation, inhibition, silences) and notifications.
+///
+/// All writes of events and warnings go through this actor, so a snapshot's row cursor matches the engine state.
+public actor Pipeline {
+    let database: YujingDatabase
+    let metrics: ServerMetrics
+    let dispatcher: NotificationDispatcher?
+    let configuration: ServerConfiguration
+    let logger: Logger
+    var engine: CorrelationEngine
+    var scope: StaticScopeCatalogue
+    /// The rules in force.
+    public private(set) var rules: RuleSet
+
+    /// Creates the pipeline and rebuilds engine state (snapshot plus newer events, or recent stored events).
+    /// - Parameters:
+    ///   - database: Store.
+    ///   - rules: Rules.
+    ///   - configuration: Configuration.
+    ///   - metrics: Metrics.
+    ///   - dispatcher: Notification dispatcher, if any receiver is configured.
+    ///   - logger: Logger.
+    /// - Throws: ``ServerError/store(_:)``.
+    public init(
+        database: YujingDatabase, rules: RuleSet, configuration: ServerConfiguration, metrics: ServerMetrics,
+        dispatcher: NotificationDispatcher?, logger: Logger
+    ) throws(ServerError) {
+        self.database = database
+        self.rules = rules
+        self.configuration = configuration
+        self.metrics = metrics
+        self.dispatcher = dispatcher
+        self.logger = logger
+        do {
+            scope = try Self.loadScope(database)
+            engine = CorrelationEngine(rules: rules, configuration: Self.engineConfiguration(configuration), scopeOracle: scope)
+            try Self.rebuild(engine: engine, database: database, configuration: configuration, logger: logger)
+        } catch {
+            throw .store("\(error)")
+        }
+    }
+
+    static func engineConfiguration(_ configuration: ServerConfiguration) -> EngineConfiguration {
+        EngineConfiguration(allowedLatenessMillis: Int64(configuration.latenessSeconds) * 1000)
+    }
+
+    static func loadScope(_ database: YujingDatabase) throws(StoreError) -> StaticScopeCatalogue {
+        var datasets: [String: OpenCategory] = [:]
+        for dataset in try database.datasets() { datasets[dataset.id] = dataset.openCategory }
+        let approvals = try database.applications().map {
+            StaticScopeCatalogue.Approval(
+                subject: $0.subject, dataset: $0.dataset, validFromMillis: $0.validFromMillis,
+                validToMillis: $0.validToMillis)
+        }
+        let restrictions = try database.subjects().compactMap { subject -> StaticScopeCatalogue.Restriction? in
+            guard let from = subject.restrictedFromMillis else { return nil }
+            return StaticScopeCatalogue.Restriction(
+                subject: subject.id, fromMillis: from, untilMillis: subject.restrictedUntilMillis)
+        }
+        return StaticScopeCatalogue(datasets: datasets, approvals: approvals, restrictions: restrictions)
+    }
+
+    static func rebuild(
+        engine: CorrelationEngine, database: YujingDatabase, configuration: ServerConfiguration, logger: Logger
+    ) throws {
+        var cursor = EventCursor()
+        var since: Int64 = .min
+        var source = "events"
+        if let stored = try database.loadSnapshot(),
+            let snapshot = try? JSONDecoder().decode(EngineSnapshot.self, from: Data(stored.state))
+        {
+            let restored = engine.restore(snapshot)
+            cursor = EventCursor(
+                access: stored.lastAccessID, finding: stored.lastFindingID, heartbeat: stored.lastHeartbeatID)
+            source = "snapshot (\(restored.count) rules restored)"
+        } else if let latest = try database.latestEventMillis() {
+            since = latest - Int64(configuration.rebuildSeconds) * 1000
+        }
+        let events = try database.events(after: cursor, sinceMillis: since)
+        var discarded: [WarningSignal] = []
+        for event in events {
+            // Warnings of replayed events are already stored: the signals only rebuild state.
+            engine.process(event, into: &discarded)
+            discarded.removeAll(keepingCapacity: true)
+        }
+        logger.info(
+            "engine state rebuilt", metadata: ["rebuild.source": "\(source)", "rebuild.events": "\(events.count)"])
+    }
+
+    /// Stores a batch (idempotent on agent and batch id) and evaluates its events.
+    /// - Parameters:
+    ///   - batch: The batch.
+    ///   - nowMillis: Wall clock.
+    /// - Returns: Whether it was stored or a duplicate, and the warnings it changed.
+    /// - Throws: ``ServerError/store(_:)``.
+    public func ingest(_ batch: IngestBatch, nowMillis: Int64) throws(ServerError) -> (IngestOutcome, [WarningChange]) {
+        let outcome: IngestOutcome
+        do {
+            outcome = try database.storeBatch(
+                agent: batch.agent, batchID: batch.batchID, items: batch.items, receivedMillis: nowMillis)
+        } catch {
+            throw .store(error.description)
+        }
+        guard case .stored = outcome else {
+            metrics.batchesDuplicate.increment()
+            return (outcome, [])
+        }
+        var access = 0
+        var finding = 0
+        var heartbeat = 0
+        var signals: [WarningSignal] = []
+        for item in batch.items {
+            switch item {
+            case .access: access += 1
+            case .finding: finding += 1
+            case .heartbeat: heartbeat += 1
+            }
+            engine.process(item.engineEvent, into: &signals)
+        }
+        metrics.countEvents(access: access, finding: finding, heartbeat: heartbeat)
+        let changes = try apply(signals, nowMillis: nowMillis)
+        updateEngineGauges()
+        return (outcome, changes)
+    }
+
+    /// Moves the watermark with the wall clock (quiet input), so that `absence` rules fire.
+    /// - Parameter nowMillis: Wall clock.
+    /// - Returns: Warnings changed.
+    /// - Throws: ``ServerError/store(_:)``.
+    @discardableResult
+    public func tick(nowMillis: Int64) throws(ServerError) -> [WarningChange] {
+        var signals: [WarningSignal] = []
+        engine.advanceWatermark(to: nowMillis - Int64(configuration.latenessSeconds) * 1000, into: &signals)
+        return try apply(signals, nowMillis: nowMillis)
+    }
+
+    func apply(_ signals: [WarningSignal], nowMillis: Int64) throws(ServerError) -> [WarningChange] {
+        var changes: [WarningChange] = []
+        for signal in signals {
+            let input = WarningInput(
+                fingerprint: signal.fingerprint, rule: signal.ruleID, title: signal.title, level: signal.level,
+                labels: signal.labels, annotations: signal.annotations, evidence: signal.evidence,
+                timeMillis: signal.startsAtMillis)
+            let change: WarningChange
+            do {
+                change = try database.applyWarning(input, nowMillis: nowMillis)
+            } catch {
+                throw .store(error.description)
+            }
+            changes.append(change)
+            if change.kind != .repeated {
+                metrics.alertsByLevel[signal.level]?.increment()
+                logger.info(
+                    "warning \(change.kind.rawValue)",
+                    metadata: [
+                        "rule.id": "\(signal.ruleID)", "alert.level": "\(signal.level.rawValue)",
+                        "warning.id": "\(change.warning.id)",
+                    ])
+            }
+            if change.notify { dispatcher?.enqueue(notification(for: change.warning, status: "firing")) }
+        }
+        return changes
+    }
+
+    /// The notification for a warning.
+    /// - Parameters:
+    ///   - warning: The warning.
+    ///   - status: `firing` or `resolved`.
+    ///   - endsAt: End time for resolved warnings.
+    /// - Returns: The notification.
+    nonisolated func notification(for warning: WarningRecord, status: String, endsAt: Date? = nil) -> AlertNotification {
+        var labels = warning.labels
+        labels["alertname"] = warning.rule
+        labels["rule"] = warning.rule
+        labels["level"] = warning.level.rawValue
+        labels["severity"] = warning.level.colour
+        var annotations = warning.annotations
+        annotations["evidence"] = warning.evidence
+        if annotations["summary"] == nil { annotations["summary"] = warning.title }
+        return AlertNotification(
+            status: status, labels: labels, annotations: annotations,
+            startsAt: Date(timeIntervalSince1970: Double(warning.firstSeenMillis) / 1000), endsAt: endsAt,
+            generatorURL: "\(configuration.publicBase)/api/v1/warnings/\(warning.id)", fingerprint: warning.fingerprint)
+    }
+
+    /// Tells receivers that a warning was resolved.
+    /// - Parameter warning: The resolved warning.
+    public func announceResolved(_ warning: WarningRecord) {
+        dispatcher?.enqueue(notification(for: warning, status: "resolved", endsAt: Date()))
+    }
+
+    /// Replaces the rules, keeping the state of rules whose definition did not change. Validate before calling.
+    /// - Parameter newRules: The new rules.
+    public func reload(_ newRules: RuleSet) {
+        let snapshot = engine.snapshot()
+        let reloadedScope = (try? Self.loadScope(database)) ?? scope
+        let next = CorrelationEngine(
+            rules: newRules, configuration: Self.engineConfiguration(configuration), scopeOracle: reloadedScope)
+        next.restore(snapshot)
+        engine = next
+        scope = reloadedScope
+        rules = newRules
+    }
+
+    /// Saves the engine snapshot with the row cursor it covers.
+    /// - Throws: ``ServerError/store(_:)``.
+    public func saveSnapshot() throws(ServerError) {
+        do {
+            let cursor = try database.currentCursor()
+            let state = try JSONEncoder().encode(engine.snapshot())
+            try database.saveSnapshot(
+                StoredSnapshot(
+                    state: [UInt8](state), savedMillis: Int64(Date().timeIntervalSince1970 * 1000),
+                    lastAccessID: cursor.access, lastFindingID: cursor.finding, lastHeartbeatID: cursor.heartbeat))
+        } catch {
+            throw .store("\(error)")
+        }
+    }
+
+    /// Engine counters, for `/metrics`.
+    /// - Returns: Metrics and key count.
+    public func engineStatus() -> (metrics: EngineMetrics, keys: Int) { (engine.metrics, engine.stateKeyCount) }
+
+    func updateEngineGauges() {
+        let m = engine.metrics
+        metrics.ruleEvaluations.set(to: Double(m.ruleEvaluations))
+        metrics.lateEvents.set(to: Double(m.lateEvents))
+        metrics.droppedState.set(to: Double(m.droppedStateCount))
+        metrics.engineKeys.set(to: Double(engine.stateKeyCount))
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import YujingActions
+import YujingRules
+import YujingStore
+
+/// The daemon's composition: store, pipeline, notifications, metrics and the Hummingbird application.
+public struct YujingDaemon: Sendable {
+    /// Configuration.
+    public let configuration: ServerConfiguration
+    /// Store.
+    public let database: YujingDatabase
+    /// Ingest pipeline (owns the engine).
+    public let pipeline: Pipeline
+    /// Metrics.
+    public let metrics: ServerMetrics
+    /// Notification dispatcher.
+    public let dispatcher: NotificationDispatcher
+    let logger: Logger
+
+    /// Opens the store, rebuilds engine state and prepares receivers.
+    /// - Parameters:
+    ///   - configuration: Configuration.
+    ///   - rules: Validated rules.
+    ///   - database: An open store (default: the configured SQLite file).
+    ///   - sinks: Extra receivers (tests); configured Alertmanager and webhooks are added.
+    ///   - logger: Logger from the composition root.
+    /// - Throws: ``ServerError``.
+    public init(
+        configuration: ServerConfiguration, rules: RuleSet, database: YujingDatabase? = nil,
+        sinks: [any NotificationSink] = [], logger: Logger
+    ) throws(ServerError) {
+        self.configuration = configuration
+        self.logger = logger
+        if let database {
+            self.database = database
+        } else {
+            do {
+                self.database = try YujingDatabase.open(path: configuration.database)
+            } catch {
+                throw .store(error.description)
+            }
+        }
+        var receivers = sinks
+        if let text = configuration.alertmanager {
+            guard let url = URL(string: text), url.scheme != nil else {
+                throw .configuration("alertmanager: not a URL: \(text)")
+            }
+            receivers.append(AlertmanagerSink(baseURL: url))
+        }
+        for webhook in configuration.webhooks {
+            guard let url = URL(string: webhook.url), url.scheme != nil else {
+                throw .configuration("webhooks.\(webhook.name): not a URL")
+            }
+            receivers.append(WebhookSink(name: webhook.name, url: url, secret: webhook.secret))
+        }
+        metrics = ServerMetrics()
+        dispatcher = NotificationDispatcher(
+            sinks: receivers, capacity: configuration.notificationQueue, maxAttempts: configuration.notificationAttempts,
+            logger: logger)
+        pipeline = try Pipeline(
+            database: self.database, rules: rules, configuration: configuration, metrics: metrics,
+            dispatcher: dispatcher, logger: logger)
+    }
+
+    /// The router: health, metrics and the authenticated `/api/v1`.
+    /// - Returns: The router.
+    public func router() -> Router<YujingRequestContext> {
+        let router = Router(context: YujingRequestContext.self)
+        let database = database
+        let metrics = metrics
+        let dispatcher = dispatcher
+        router.get("healthz") { _, _ in "ok\n" }
+        router.get("readyz") { _, _ -> Response in
+            do {
+                _ = try database.tokens()
+                return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
+            } catch {
+                return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "store unavailable\n")))
+            }
+        }
+        router.get("metrics") { _, _ -> Response in
+            var dropped = 0
+            var failed = 0
+            var delivered = 0
+            for stats in dispatcher.deliveryStats.values {
+                dropped += stats.droppedQueueFull
+                failed += stats.failed
+                delivered += stats.delivered
+            }
+            metrics.notificationsDropped.set(to: Double(dropped))
+            metrics.notificationsFailed.set(to: Double(failed))
+            metrics.notificationsDelivered.set(to: Double(delivered))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
+        }
+        let api = router.group("api/v1").add(middleware: AuthMiddleware(database: database))
+        IngestController(pipeline: pipeline, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes)
+            .addRoutes(to: api)
+        WarningsController(database: database, pipeline: pipeline).addRoutes(to: api)
+        RulesController(pipeline: pipeline).addRoutes(to: api)
+        return router
+    }
+
+    /// The application with its background services (notifications, engine tick/snapshot, SIGHUP reload).
+    /// - Parameters:
+    ///   - reloadOnSIGHUP: Whether to trap SIGHUP (off in tests).
+    ///   - onServerRunning: Called with the bound channel (tests read the port).
+    /// - Returns: The application.
+    public func application(
+        reloadOnSIGHUP: Bool = true, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        var services: [any Service] = [
+            dispatcher, EngineService(pipeline: pipeline, configuration: configuration, logger: logger),
+        ]
+        if reloadOnSIGHUP {
+            services.append(RuleReloadService(pipeline: pipeline, directory: configuration.rules, logger: logger))
+        }
+        return Application(
+            router: router(),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "yujing"),
+            services: services, onServerRunning: onServerRunning, logger: logger)
+    }
+}

@@ -1,0 +1,37 @@
+import YujingCore
+
+/// A dataset in the open-data catalogue.
+public struct DatasetRecord: Sendable, Hashable, Codable {
+    /// Dataset id.
+    public var id: String
+    /// Title.
+    public var title: String
+    /// Owning agency.
+    public var ownerAgency: String
+    /// Unconditional or conditional opening.
+    public var openCategory: OpenCategory
+    /// URL patterns under which it is served.
+    public var urlPatterns: [String]
+    /// Released file paths.
+    public var filePaths: [String]
+
+    /// Creates a dataset.
+    /// - Parameters:
+    ///   - id: Id.
+    ///   - title: Title.
+    ///   - ownerAgency: Agency.
+    ///   - openCategory: Category.
+    ///   - urlPatterns: URL patterns.
+    ///   - filePaths: File paths.
+    public init(
+        id: String, title: String, ownerAgency: String, openCategory: OpenCategory, urlPatterns: [String] = [],
+        filePaths: [String] = []
+    ) {
+        self.id = id
+        self.title = title
+        self.ownerAgency = ownerAgency
+        self.openCategory = openCategory
+        self.urlPatterns = urlPatterns
+        self.filePaths = filePaths
+    }
+}

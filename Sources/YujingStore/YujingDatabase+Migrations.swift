@@ -1,0 +1,170 @@
+import GRDB
+
+extension YujingDatabase {
+    /// The schema's migrations, by string name. A shipped migration is never edited: add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-events") { db in
+            try db.create(table: "access_event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("time_ms", .integer).notNull().indexed()
+                t.column("agent", .text).notNull()
+                t.column("batch_id", .text).notNull()
+                t.column("node", .text).notNull()
+                t.column("ip", .text).notNull()
+                t.column("subject", .text)
+                t.column("subject_kind", .text)
+                t.column("method", .text).notNull()
+                t.column("path", .text).notNull()
+                t.column("query", .text)
+                t.column("dataset", .text)
+                t.column("channel", .text)
+                t.column("status", .integer).notNull()
+                t.column("bytes", .integer).notNull()
+                t.column("user_agent", .text).notNull()
+                t.column("drill", .text)
+            }
+            try db.create(index: "access_event_subject", on: "access_event", columns: ["subject", "time_ms"])
+            try db.create(index: "access_event_dataset", on: "access_event", columns: ["dataset", "time_ms"])
+            try db.create(table: "finding") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("time_ms", .integer).notNull().indexed()
+                t.column("agent", .text).notNull()
+                t.column("batch_id", .text).notNull()
+                t.column("dataset", .text).notNull().indexed()
+                t.column("file", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("count", .integer).notNull()
+                t.column("masked_samples", .text).notNull()
+                t.column("keyed_hashes", .text).notNull()
+                t.column("drill", .text)
+            }
+            try db.create(table: "heartbeat") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("time_ms", .integer).notNull().indexed()
+                t.column("agent", .text).notNull()
+                t.column("node", .text).notNull()
+            }
+            try db.create(table: "ingest_batch") { t in
+                t.column("agent", .text).notNull()
+                t.column("batch_id", .text).notNull()
+                t.column("received_ms", .integer).notNull()
+                t.column("events", .integer).notNull()
+                t.primaryKey(["agent", "batch_id"])
+            }
+        }
+        migrator.registerMigration("v1-catalogue") { db in
+            try db.create(table: "dataset") { t in
+                t.primaryKey("id", .text)
+                t.column("title", .text).notNull()
+                t.column("owner_agency", .text).notNull()
+                t.column("open_category", .text).notNull()
+                    .check(sql: "open_category IN ('unconditional', 'conditional')")
+                t.column("url_patterns", .text).notNull()
+                t.column("file_paths", .text).notNull()
+            }
+            try db.create(table: "subject") { t in
+                t.primaryKey("id", .text)
+                t.column("kind", .text).notNull()
+                t.column("name", .text)
+                t.column("organisation", .text)
+                t.column("restricted_from_ms", .integer)
+                t.column("restricted_until_ms", .integer)
+            }
+            try db.create(table: "approved_application") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("subject", .text).notNull().indexed()
+                t.column("dataset", .text).notNull()
+                t.column("purpose", .text).notNull()
+                t.column("scenario", .text)
+                t.column("valid_from_ms", .integer).notNull()
+                t.column("valid_to_ms", .integer).notNull()
+            }
+        }
+        migrator.registerMigration("v1-warnings") { db in
+            try db.create(table: "warning") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("fingerprint", .text).notNull().unique()
+                t.column("rule", .text).notNull().indexed()
+                t.column("title", .text).notNull()
+                t.column("level", .text).notNull()
+                t.column("state", .text).notNull()
+                    .check(sql: "state IN ('firing', 'acknowledged', 'resolved', 'silenced')")
+                t.column("count", .integer).notNull()
+                t.column("first_seen_ms", .integer).notNull()
+                t.column("last_seen_ms", .integer).notNull()
+                t.column("dataset", .text).indexed()
+                t.column("subject", .text).indexed()
+                t.column("labels", .text).notNull()
+                t.column("annotations", .text).notNull()
+                t.column("evidence", .text).notNull()
+                t.column("inhibited_by", .integer)
+                t.column("updated_ms", .integer).notNull()
+            }
+            try db.create(table: "warning_history") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("warning_id", .integer).notNull().indexed()
+                    .references("warning", onDelete: .cascade)
+                t.column("time_ms", .integer).notNull()
+                t.column("action", .text).notNull()
+                t.column("author", .text).notNull()
+                t.column("level", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("comment", .text)
+            }
+            try db.create(table: "silence") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("fingerprint", .text).indexed()
+                t.column("rule", .text)
+                t.column("author", .text).notNull()
+                t.column("comment", .text).notNull()
+                t.column("created_ms", .integer).notNull()
+                t.column("expires_ms", .integer).notNull()
+            }
+            try db.create(table: "engine_snapshot") { t in
+                t.primaryKey("id", .integer)
+                t.column("saved_ms", .integer).notNull()
+                t.column("last_access_id", .integer).notNull()
+                t.column("last_finding_id", .integer).notNull()
+                t.column("last_heartbeat_id", .integer).notNull()
+                t.column("state", .blob).notNull()
+            }
+        }
+        migrator.registerMigration("v1-security") { db in
+            try db.create(table: "api_token") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("token_id", .text).notNull().unique()
+                t.column("role", .text).notNull()
+                t.column("hash", .text).notNull()
+                t.column("created_ms", .integer).notNull()
+                t.column("revoked", .boolean).notNull().defaults(to: false)
+                t.column("revoked_ms", .integer)
+            }
+            try db.create(table: "audit_log") { t in
+                t.primaryKey("id", .integer)
+                t.column("time_ms", .integer).notNull()
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("target", .text).notNull()
+                t.column("detail", .text).notNull()
+                t.column("prev_hash", .text).notNull()
+                t.column("hash", .text).notNull()
+            }
+            // The chain head (row count and last hash) catches a deleted last row.
+            try db.create(table: "audit_head") { t in
+                t.primaryKey("id", .integer)
+                t.column("count", .integer).notNull()
+                t.column("hash", .text).notNull()
+            }
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+
+/// The Yujing database: a `Sendable` value wrapping a GRDB writer, migrated when created.
+///
+/// Follows GRDB's `AppDatabase` pattern: intent-named reads and writes live in `YujingDatabase+*.swift`.
+public struct YujingDatabase: Sendable {
+    /// The underlying writer (a `DatabasePool` on disk, a `DatabaseQueue` in memory).
+    public let writer: any DatabaseWriter
+
+    /// Wraps a writer and runs the migrations.
+    /// - Parameter writer: A GRDB database writer.
+    /// - Throws: ``StoreError/database(_:)`` when a migration fails.
+    public init(_ writer: any DatabaseWriter) throws(StoreError) {
+        self.writer = writer
+        do {
+            try Self.migrator.migrate(writer)
+        } catch {
+            throw .database("\(error)")
+        }
+    }
+
+    /// Opens (creating if needed) a SQLite file in WAL mode and migrates it. The parent directory is created.
+    /// - Parameter path: File path.
+    /// - Returns: The database.
+    /// - Throws: ``StoreError/open(path:reason:)``.
+    public static func open(path: String) throws(StoreError) -> YujingDatabase {
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            return try YujingDatabase(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .open(path: path, reason: "\(error)")
+        }
+    }
+
+    /// An in-memory database, for tests.
+    /// - Returns: The database.
+    /// - Throws: ``StoreError``.
+    public static func inMemory() throws(StoreError) -> YujingDatabase {
+        do {
+            return try YujingDatabase(DatabaseQueue())
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .database("\(error)")
+        }
+    }
+
+    /// Runs a write, mapping GRDB errors to ``StoreError``.
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try writer.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .database("\(error)")
+        }
+    }
+
+    /// Runs a read, mapping GRDB errors to ``StoreError``.
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try writer.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .database("\(error)")
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import CompressNIO
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+import YujingServer
+import YujingStore
+
+@Suite struct IngestAPITests {
+    @Test func healthAndMetricsNeedNoToken() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        try await daemon.run { client, _ in
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent),
+                body: try Batches.batch("m1", [Batches.access(ip: "10.1.1.1", status: 200, millis: 1_772_352_000_000)]))
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains("yujing_events_ingested_total{kind=\"access\"} 1"))
+                #expect(response.text.contains("yujing_ingest_duration_seconds_bucket"))
+                #expect(response.text.contains("yujing_rule_evaluations_total"))
+                #expect(response.text.contains("yujing_engine_dropped_state_total"))
+            }
+        }
+    }
+
+    @Test func batchesAreIdempotentOnAgentAndBatchID() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let body = try Batches.batch(
+            "b-1",
+            [
+                Batches.access(ip: "10.1.1.1", status: 200, millis: 1_772_352_000_000),
+                Batches.access(ip: "10.1.1.2", status: 200, millis: 1_772_352_001_000),
+            ])
+        try await daemon.run { client, _ in
+            let first = try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent), body: body)
+            #expect(first.status == .ok)
+            #expect(first.json()["status"] as? String == "stored")
+            let second = try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent), body: body)
+            #expect(second.status == .ok)
+            #expect(second.json()["status"] as? String == "duplicate")
+        }
+        #expect(try daemon.database().accessEventCount() == 2)
+    }
+
+    @Test func gzipBodiesAreAccepted() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        var body = try Batches.batch("gz", [Batches.access(ip: "10.2.2.2", status: 200, millis: 1_772_352_000_000)])
+        let compressed = try body.compress(with: .gzip())
+        try await daemon.run { client, _ in
+            let response = try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent, extra: [.contentEncoding: "gzip"]),
+                body: compressed)
+            #expect(response.status == .ok, "\(response.text)")
+            let bad = try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent, extra: [.contentEncoding: "gzip"]),
+                body: ByteBuffer(string: "not gzip"))
+            #expect(bad.status == .badRequest)
+        }
+        #expect(try daemon.database().accessEventCount() == 1)
+    }
+
+    @Test func schemaErrorsNameTheFieldAndRejectTheWholeBatch() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        var events = (0..<3).map { Batches.access(ip: "10.0.0.\($0)", status: 200, millis: 1_772_352_000_000) }
+        var broken = Batches.access(ip: "10.0.0.9", status: 200, millis: 0)
+        broken["time"] = "yesterday"
+        events.append(broken)
+        let body = try Batches.batch("bad", events)
+        try await daemon.run { client, _ in
+            let response = try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent), body: body)
+            #expect(response.status == .badRequest)
+            #expect(response.text.contains("events[3].time"), "\(response.text)")
+            var missing = Batches.access(ip: "10.0.0.1", status: 200, millis: 1)
+            missing.removeValue(forKey: "ip")
+            let second = try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent),
+                body: try Batches.batch("bad2", [missing]))
+            #expect(second.status == .badRequest)
+            #expect(second.text.contains("events[0].ip"), "\(second.text)")
+        }
+        #expect(try daemon.database().accessEventCount() == 0)
+    }
+
+    @Test func unauthenticatedIs401AndWrongRoleIs403() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let body = try Batches.batch("auth", [Batches.access(ip: "10.1.1.1", status: 200, millis: 1)])
+        let revoked = try daemon.database().createToken(name: "gone", role: .agent, actor: "t", nowMillis: 0)
+        try daemon.database().revokeToken(name: "gone", actor: "t", nowMillis: 1)
+        try await daemon.run { client, _ in
+            try await client.execute(uri: "/api/v1/ingest", method: .post, headers: daemon.headers(nil), body: body) {
+                #expect($0.status == .unauthorized)
+            }
+            try await client.execute(
+                uri: "/api/v1/warnings", method: .get, headers: [.authorization: "Bearer yj_000000000000_nope"]
+            ) { #expect($0.status == .unauthorized) }
+            try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: [.authorization: "Bearer \(revoked)"], body: body
+            ) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.auditor), body: body) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: "/api/v1/warnings", method: .get, headers: daemon.headers(.agent)) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: "/api/v1/warnings/1/acknowledge", method: .post, headers: daemon.headers(.auditor)) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: "/api/v1/rules", method: .get, headers: daemon.headers(.auditor)) {
+                #expect($0.status == .ok)
+            }
+        }
+    }
+
+    @Test func oversizedBodiesAre413() async throws {
+        var configured = try TestDaemon()
+        configured.configuration.maxBodyBytes = 4096
+        let daemon = configured
+        defer { daemon.remove() }
+        let events = (0..<200).map { Batches.access(ip: "10.0.0.\($0 % 250)", status: 200, millis: 1_772_352_000_000) }
+        let plain = try Batches.batch("big", events)
+        var body = plain
+        let gzipped = try body.compress(with: .gzip())
+        #expect(gzipped.readableBytes < 4096)
+        try await daemon.run { client, _ in
+            try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent),
+                body: plain
+            ) { #expect($0.status == .contentTooLarge) }
+            try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent, extra: [.contentEncoding: "gzip"]),
+                body: gzipped
+            ) { #expect($0.status == .contentTooLarge) }
+        }
+    }
+}
