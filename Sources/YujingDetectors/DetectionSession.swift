@@ -27,6 +27,8 @@ public struct DetectionSession {
 
     /// Caps the number of profiled fields (JSON documents can have many paths).
     static let maximumProfiledFields = 4_096
+    /// Most findings held back for one undecided column before it is decided on the evidence so far.
+    static let maximumHeldPerColumn = 4 * ColumnProfile.decisionSample
     /// No identifier is shorter than this many bytes (an 8-character permit or `a@qq.com`).
     static let shortestIdentifier = 8
 
@@ -53,6 +55,14 @@ public struct DetectionSession {
             case .bankCard: return Self.observe(&bankCard, valid)
             case .socialCreditCode: return Self.observe(&creditCode, valid)
             default: return Self.observe(&residentID, valid)
+            }
+        }
+
+        mutating func decide(_ kind: IdentifierKind) {
+            switch kind {
+            case .bankCard: bankCard.decideAtEnd()
+            case .socialCreditCode: creditCode.decideAtEnd()
+            default: residentID.decideAtEnd()
             }
         }
 
@@ -222,7 +232,13 @@ public struct DetectionSession {
         switch fields[index].profile(detection.kind).verdict {
         case .identifiers: ready.append(finding)
         case .serialNumbers: suppressedCount += 1
-        case .undecided: held[HeldKey(slot: index, kind: detection.kind), default: []].append(finding)
+        case .undecided:
+            let key = HeldKey(slot: index, kind: detection.kind)
+            held[key, default: []].append(finding)
+            if held[key]?.count ?? 0 >= Self.maximumHeldPerColumn {
+                fields[index].decide(detection.kind)  // memory stays bounded: decide on the evidence so far
+                release(index, detection.kind)
+            }
         }
     }
 

@@ -248,13 +248,11 @@ struct TokenScanner {
             allDigits = false
             break
         }
-        if allDigits {
-            // All-digit codes look like serial numbers: let column profiling judge them.
-            guard SocialCreditCodeValidator.hasStructure(t) else { return }
-            let valid = SocialCreditCodeValidator.validate(t) != nil
-            sink.observed(.socialCreditCode, valid: valid)
-        }
-        guard let verdict = SocialCreditCodeValidator.validate(t) else { return }
+        // Column profiling judges every structured candidate (all-digit ones look like serial numbers).
+        guard SocialCreditCodeValidator.hasStructure(t) else { return }
+        let verdict = SocialCreditCodeValidator.validate(t)
+        if allDigits || verdict != nil { sink.observed(.socialCreditCode, valid: verdict != nil) }
+        guard let verdict else { return }
         sink.detected(
             RawDetection(
                 kind: .socialCreditCode, offset: offset, length: span > 0 ? span : t.count, canonical: t, baseConfidence: 0.9, context: .none,

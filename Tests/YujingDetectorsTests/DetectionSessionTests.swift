@@ -93,3 +93,40 @@ import YujingCore
         #expect(lax.findings(in: "E12345678").map(\.kind) == [.passport])
     }
 }
+
+@Suite struct HeldFindingsTests {
+    /// Valid credit codes whose check character is a letter (so none is an all-digit serial candidate).
+    func creditCodes(_ count: Int) -> [String] {
+        var out: [String] = []
+        var n = 10_000_000
+        while out.count < count {
+            n += 7
+            var body = Array("91310000".utf8) + Array(String(n).utf8)
+            let orgCheck = body.withUnsafeBufferPointer {
+                SocialCreditCodeValidator.organisationCheck(UnsafeBufferPointer(rebasing: $0[8..<16]))
+            }
+            guard let orgCheck else { continue }
+            body.append(orgCheck)
+            guard let check = body.withUnsafeBufferPointer({ SocialCreditCodeValidator.checkCharacter($0) }),
+                check >= 65
+            else { continue }
+            body.append(check)
+            out.append(String(decoding: body, as: UTF8.self))
+        }
+        return out
+    }
+
+    @Test func aLongColumnIsDecidedAndStreamedWithoutWaitingForTheEnd() {
+        let codes = creditCodes(100)
+        var session = DetectionSession(detector: detector, file: "orgs.csv")
+        session.beginTable(sheet: nil)
+        session.defineField(0, name: "code")
+        var streamed = 0
+        for (i, code) in codes.enumerated() {
+            Array(code.utf8).withUnsafeBytes { session.scan($0, field: 0, line: i + 2, record: i + 1) }
+            streamed += session.drain().count
+        }
+        #expect(streamed == codes.count)  // nothing left waiting for the end of the table
+        #expect(session.finish().isEmpty)
+    }
+}
