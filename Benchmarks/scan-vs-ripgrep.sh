@@ -2,7 +2,7 @@
 # Benchmark: `yujing scan --format json` (all detectors, full validation) against ripgrep with the
 # resident-ID regex, on the same generated CSVs, pinned to one core. Prints a table and writes an SVG chart.
 #
-#   Benchmarks/scan-vs-ripgrep.sh [SIZE_MB]      (default 210)
+#   Benchmarks/scan-vs-ripgrep.sh [SIZE_MB]      (default 210; YUJING_BIN=path reuses a release binary)
 #
 # Needs: ripgrep, python3, GNU time (apt-get install ripgrep time). Results go to Benchmarks/out/.
 set -euo pipefail
@@ -13,11 +13,15 @@ mkdir -p "$out"
 command -v rg >/dev/null || { echo "ripgrep (rg) is required: apt-get install ripgrep" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "GNU time is required: apt-get install time" >&2; exit 1; }
 
-echo "building yujing (release)..." >&2
-swift build -c release --scratch-path .build-bench --product yujing >&2
-yujing=.build-bench/release/yujing
+if [ -n "${YUJING_BIN:-}" ]; then
+    yujing=$YUJING_BIN   # reuse a release binary built elsewhere
+else
+    echo "building yujing (release)..." >&2
+    swift build -c release --scratch-path .build-bench --product yujing >&2
+    yujing=.build-bench/release/yujing
+fi
 
-for kind in release personal; do
+for kind in release registry personal; do
     file="$out/$kind-$size.csv"
     [ -s "$file" ] || python3 Benchmarks/gen_scan_corpus.py "$file" "$size" "$kind" >&2
 done
@@ -39,14 +43,16 @@ run() {
 
 results="$out/scan-results.tsv"
 : > "$results"
-for kind in release personal; do
+for kind in release registry personal; do
     file="$out/$kind-$size.csv"
     bytes=$(stat -c %s "$file")
     cat "$file" > /dev/null   # warm the page cache for every tool alike
     y=$(run "$yujing" scan --format json --no-progress --key-file "$out/bench.key" --today 2026-12-01 "$file")
+    rd=$(run rg "$regex" "$file")
     ro=$(run rg -o "$regex" "$file")
     rc=$(run rg -c "$regex" "$file")
     printf '%s\t%s\tyujing scan --format json\t%s\n' "$kind" "$bytes" "$y" >> "$results"
+    printf '%s\t%s\trg (print matching lines)\t%s\n' "$kind" "$bytes" "$rd" >> "$results"
     printf '%s\t%s\trg -o (print matches)\t%s\n' "$kind" "$bytes" "$ro" >> "$results"
     printf '%s\t%s\trg -c (count lines)\t%s\n' "$kind" "$bytes" "$rc" >> "$results"
 done
@@ -75,7 +81,7 @@ peak = max(t[3] for t in table)
 svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">' % (w, h),
        '<text x="10" y="22" font-size="15" font-weight="bold">yujing scan vs ripgrep: MB/s on one core (higher is better)</text>']
 y0 = 45
-colors = {"yujing": "#c0392b", "rg -o": "#7f8c8d", "rg -c": "#bdc3c7"}
+colors = {"yujing": "#c0392b", "rg (": "#34495e", "rg -o": "#7f8c8d", "rg -c": "#bdc3c7"}
 for i, t in enumerate(table):
     y = y0 + i * (bar + gap)
     length = (w - 330) * t[3] / peak
