@@ -95,7 +95,9 @@ public final class NotificationDispatcher: Service, Sendable {
                     stats.withLock { $0[sink.name, default: DeliveryStats()].failed += 1 }
                     logger.warning(
                         "notification not delivered",
-                        metadata: ["receiver.name": "\(sink.name)", "error": "\(error)", "attempts": "\(attempt)"])
+                        metadata: [
+                            "receiver.name": "\(sink.name)", "error": "\(error)", "notification.attempts": "\(attempt)",
+                        ])
                     return
                 }
                 stats.withLock { $0[sink.name, default: DeliveryStats()].retries += 1 }

@@ -18,7 +18,8 @@ public struct IngestBatch: Sendable {
     public static func decode(_ data: Data) throws(ServerError) -> IngestBatch {
         do {
             let wire = try JSONDecoder().decode(WireBatch.self, from: data)
-            return IngestBatch(agent: wire.agent, batchID: wire.batchID, items: wire.events.map { $0.item(agent: wire.agent) })
+            return IngestBatch(
+                agent: wire.agent, batchID: wire.batchID, items: wire.events.map { $0.item(agent: wire.agent) })
         } catch let error as DecodingError {
             throw .invalidBatch(Self.describe(error))
         } catch {

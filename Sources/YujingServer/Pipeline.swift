@@ -41,7 +41,8 @@ public actor Pipeline {
         self.logger = logger
         do {
             scope = try Self.loadScope(database)
-            engine = CorrelationEngine(rules: rules, configuration: Self.engineConfiguration(configuration), scopeOracle: scope)
+            engine = CorrelationEngine(
+                rules: rules, configuration: Self.engineConfiguration(configuration), scopeOracle: scope)
             try Self.rebuild(engine: engine, database: database, configuration: configuration, logger: logger)
         } catch {
             throw .store("\(error)")
@@ -159,10 +160,10 @@ public actor Pipeline {
             if change.kind != .repeated {
                 metrics.alertsByLevel[signal.level]?.increment()
                 logger.info(
-                    "warning \(change.kind.rawValue)",
+                    "warning changed",
                     metadata: [
                         "rule.id": "\(signal.ruleID)", "alert.level": "\(signal.level.rawValue)",
-                        "warning.id": "\(change.warning.id)",
+                        "warning.id": "\(change.warning.id)", "warning.change": "\(change.kind.rawValue)",
                     ])
             }
             if change.notify { dispatcher?.enqueue(notification(for: change.warning, status: "firing")) }
@@ -176,7 +177,8 @@ public actor Pipeline {
     ///   - status: `firing` or `resolved`.
     ///   - endsAt: End time for resolved warnings.
     /// - Returns: The notification.
-    nonisolated func notification(for warning: WarningRecord, status: String, endsAt: Date? = nil) -> AlertNotification {
+    nonisolated func notification(for warning: WarningRecord, status: String, endsAt: Date? = nil) -> AlertNotification
+    {
         var labels = warning.labels
         labels["alertname"] = warning.rule
         labels["rule"] = warning.rule

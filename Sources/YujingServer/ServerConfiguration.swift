@@ -100,7 +100,8 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
         }
         guard retentionDays > 0, maxBodyBytes > 0 else {
             throw DecodingError.dataCorrupted(
-                DecodingError.Context(codingPath: [], debugDescription: "retention_days and max_body_bytes must be > 0"))
+                DecodingError.Context(codingPath: [], debugDescription: "retention_days and max_body_bytes must be > 0")
+            )
         }
     }
 

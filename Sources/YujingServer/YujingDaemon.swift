@@ -59,7 +59,8 @@ public struct YujingDaemon: Sendable {
         }
         metrics = ServerMetrics()
         dispatcher = NotificationDispatcher(
-            sinks: receivers, capacity: configuration.notificationQueue, maxAttempts: configuration.notificationAttempts,
+            sinks: receivers, capacity: configuration.notificationQueue,
+            maxAttempts: configuration.notificationAttempts,
             logger: logger)
         pipeline = try Pipeline(
             database: self.database, rules: rules, configuration: configuration, metrics: metrics,
@@ -79,7 +80,8 @@ public struct YujingDaemon: Sendable {
                 _ = try database.tokens()
                 return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
             } catch {
-                return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "store unavailable\n")))
+                return Response(
+                    status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "store unavailable\n")))
             }
         }
         router.get("metrics") { _, _ -> Response in

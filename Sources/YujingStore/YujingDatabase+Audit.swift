@@ -84,7 +84,8 @@ extension YujingDatabase {
     public func verifyAuditChain() throws(StoreError) -> AuditVerification {
         try read { db -> AuditVerification in
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT id, time_ms, actor, action, target, detail, prev_hash, hash FROM audit_log ORDER BY id")
+                db, sql: "SELECT id, time_ms, actor, action, target, detail, prev_hash, hash FROM audit_log ORDER BY id"
+            )
             var previous = Self.genesisHash
             var expectedID: Int64 = 1
             var checked = 0
@@ -100,7 +101,8 @@ extension YujingDatabase {
                 }
                 if entry.previousHash != previous {
                     return AuditVerification(
-                        rows: checked, problem: "row \(entry.id) does not link to row \(entry.id - 1) (inserted or replaced)",
+                        rows: checked,
+                        problem: "row \(entry.id) does not link to row \(entry.id - 1) (inserted or replaced)",
                         problemRow: entry.id)
                 }
                 let recomputed = Self.chainHash(
@@ -121,7 +123,8 @@ extension YujingDatabase {
                 let row = min(headCount, Int64(checked)) + 1
                 return AuditVerification(
                     rows: checked,
-                    problem: "chain ends at row \(checked) but the head records \(headCount) rows (row \(row) deleted or added)",
+                    problem:
+                        "chain ends at row \(checked) but the head records \(headCount) rows (row \(row) deleted or added)",
                     problemRow: row)
             }
             return AuditVerification(rows: checked)

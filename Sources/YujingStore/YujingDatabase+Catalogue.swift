@@ -25,7 +25,8 @@ extension YujingDatabase {
     public func datasets() throws(StoreError) -> [DatasetRecord] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT id, title, owner_agency, open_category, url_patterns, file_paths FROM dataset ORDER BY id"
+                db,
+                sql: "SELECT id, title, owner_agency, open_category, url_patterns, file_paths FROM dataset ORDER BY id"
             ).map { row in
                 DatasetRecord(
                     id: row[0], title: row[1], ownerAgency: row[2],
@@ -93,7 +94,8 @@ extension YujingDatabase {
         try read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT id, kind, name, organisation, restricted_from_ms, restricted_until_ms FROM subject ORDER BY id"
+                sql:
+                    "SELECT id, kind, name, organisation, restricted_from_ms, restricted_until_ms FROM subject ORDER BY id"
             ).map { row in
                 SubjectRecord(
                     id: row[0], kind: row[1], name: row[2], organisation: row[3], restrictedFromMillis: row[4],

@@ -53,7 +53,8 @@ extension YujingDatabase {
                 }
                 let event = AccessEvent(
                     timeMillis: row[1], node: row[2], clientIP: row[3], subject: subject, method: row[6], path: row[7],
-                    query: row[8], dataset: row[9], channel: (row[10] as String?).flatMap(AccessChannel.init(rawValue:)),
+                    query: row[8], dataset: row[9],
+                    channel: (row[10] as String?).flatMap(AccessChannel.init(rawValue:)),
                     status: row[11], bytes: row[12], userAgent: row[13], drillID: row[14])
                 timed.append((event.timeMillis, 0, id, .access(event)))
             }

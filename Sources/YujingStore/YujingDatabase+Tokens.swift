@@ -10,7 +10,8 @@ extension YujingDatabase {
     ///   - nowMillis: Creation time.
     /// - Returns: The clear token (show it once).
     /// - Throws: ``StoreError/duplicate(_:)`` when the name is taken.
-    public func createToken(name: String, role: TokenRole, actor: String, nowMillis: Int64) throws(StoreError) -> String {
+    public func createToken(name: String, role: TokenRole, actor: String, nowMillis: Int64) throws(StoreError) -> String
+    {
         guard !name.isEmpty else { throw .invalid("token name is empty") }
         let (tokenID, token) = TokenSecret.generate()
         try write { db in

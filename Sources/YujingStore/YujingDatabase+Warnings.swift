@@ -37,7 +37,8 @@ extension YujingDatabase {
             let labels = Self.jsonObject(input.labels)
             let annotations = Self.jsonObject(input.annotations)
             let existing = try Row.fetchOne(
-                db, sql: "SELECT \(Self.warningColumns) FROM warning WHERE fingerprint = ?", arguments: [input.fingerprint]
+                db, sql: "SELECT \(Self.warningColumns) FROM warning WHERE fingerprint = ?",
+                arguments: [input.fingerprint]
             ).map(Self.warningRecord)
             let kind: WarningChange.Kind
             let state: WarningState

@@ -29,7 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration: ServerConfiguration
         let rules: RuleSet
         do {
-            configuration = try config.map { path throws(ServerError) in try ServerConfiguration.load(path: path) }
+            configuration =
+                try config.map { path throws(ServerError) in try ServerConfiguration.load(path: path) }
                 ?? ServerConfiguration()
             rules = try RuleDirectory.load(path: configuration.rules)
         } catch {

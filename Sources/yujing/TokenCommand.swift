@@ -20,7 +20,8 @@ struct TokenCommand: ParsableCommand {
 
         func open() throws -> YujingDatabase {
             do {
-                let configuration = try config.map { path throws(ServerError) in try ServerConfiguration.load(path: path) }
+                let configuration =
+                    try config.map { path throws(ServerError) in try ServerConfiguration.load(path: path) }
                     ?? ServerConfiguration()
                 return try YujingDatabase.open(path: database ?? configuration.database)
             } catch {
@@ -47,7 +48,8 @@ struct TokenCommand: ParsableCommand {
             guard let role = TokenRole(rawValue: role) else {
                 throw ValidationError("--role must be one of agent, analyst, datacenter, ops, auditor")
             }
-            let token = try store.open().createToken(name: name, role: role, actor: "cli", nowMillis: TokenCommand.now())
+            let token = try store.open().createToken(
+                name: name, role: role, actor: "cli", nowMillis: TokenCommand.now())
             print(token)
         }
     }

@@ -1,12 +1,14 @@
 import Foundation
 import Logging
 import Testing
-@testable import YujingServer
 import YujingStore
+
+@testable import YujingServer
 
 @Suite struct ConfigurationTests {
     static func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("yujing-config-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "yujing-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory
     }

@@ -57,11 +57,13 @@ import YujingStore
         let compressed = try body.compress(with: .gzip())
         try await daemon.run { client, _ in
             let response = try await client.execute(
-                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent, extra: [.contentEncoding: "gzip"]),
+                uri: "/api/v1/ingest", method: .post,
+                headers: daemon.headers(.agent, extra: [.contentEncoding: "gzip"]),
                 body: compressed)
             #expect(response.status == .ok, "\(response.text)")
             let bad = try await client.execute(
-                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent, extra: [.contentEncoding: "gzip"]),
+                uri: "/api/v1/ingest", method: .post,
+                headers: daemon.headers(.agent, extra: [.contentEncoding: "gzip"]),
                 body: ByteBuffer(string: "not gzip"))
             #expect(bad.status == .badRequest)
         }
@@ -108,13 +110,17 @@ import YujingStore
             try await client.execute(
                 uri: "/api/v1/ingest", method: .post, headers: [.authorization: "Bearer \(revoked)"], body: body
             ) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.auditor), body: body) {
+            try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.auditor), body: body
+            ) {
                 #expect($0.status == .forbidden)
             }
             try await client.execute(uri: "/api/v1/warnings", method: .get, headers: daemon.headers(.agent)) {
                 #expect($0.status == .forbidden)
             }
-            try await client.execute(uri: "/api/v1/warnings/1/acknowledge", method: .post, headers: daemon.headers(.auditor)) {
+            try await client.execute(
+                uri: "/api/v1/warnings/1/acknowledge", method: .post, headers: daemon.headers(.auditor)
+            ) {
                 #expect($0.status == .forbidden)
             }
             try await client.execute(uri: "/api/v1/rules", method: .get, headers: daemon.headers(.auditor)) {
@@ -139,7 +145,8 @@ import YujingStore
                 body: plain
             ) { #expect($0.status == .contentTooLarge) }
             try await client.execute(
-                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent, extra: [.contentEncoding: "gzip"]),
+                uri: "/api/v1/ingest", method: .post,
+                headers: daemon.headers(.agent, extra: [.contentEncoding: "gzip"]),
                 body: gzipped
             ) { #expect($0.status == .contentTooLarge) }
         }

@@ -52,7 +52,8 @@ final class Received: Sendable {
         let binary = "/usr/bin/prometheus-alertmanager"
         try #require(
             FileManager.default.isExecutableFile(atPath: binary),
-            "prometheus-alertmanager is missing: run scripts/install-deps.sh --test (apt-get install prometheus-alertmanager)")
+            "prometheus-alertmanager is missing: run scripts/install-deps.sh --test (apt-get install prometheus-alertmanager)"
+        )
         var configured = try TestDaemon()
         defer { configured.remove() }
         let port = try Self.freePort()
@@ -107,12 +108,13 @@ final class Received: Sendable {
 
     @Test func webhookGetsASignedPayloadAndADeadReceiverDoesNotBlockIngest() async throws {
         let received = Received()
+        let signatureHeader = try #require(HTTPField.Name("X-Yujing-Signature"))
         let router = Router()
         router.post("hook") { request, _ -> HTTPResponse.Status in
             var request = request
             let body = try await request.collectBody(upTo: 1 << 20)
             received.requests.withLock {
-                $0.append((Data(body.readableBytesView), request.headers[HTTPField.Name("X-Yujing-Signature")!]))
+                $0.append((Data(body.readableBytesView), request.headers[signatureHeader]))
             }
             return .ok
         }
@@ -146,7 +148,8 @@ final class Received: Sendable {
                 }
                 let first = try #require(requests.first, "webhook received nothing")
                 let signature = try #require(first.signature)
-                let mac = HMAC<SHA256>.authenticationCode(for: first.body, using: SymmetricKey(data: Array("s3cret".utf8)))
+                let mac = HMAC<SHA256>.authenticationCode(
+                    for: first.body, using: SymmetricKey(data: Array("s3cret".utf8)))
                 #expect(signature == "sha256=" + Array(mac).map { String(format: "%02x", $0) }.joined())
                 #expect(signature == WebhookSink.signature(body: first.body, secret: "s3cret"))
                 let payload = try #require(try JSONSerialization.jsonObject(with: first.body) as? [String: Any])

@@ -32,7 +32,8 @@ struct TestDaemon: Sendable {
         rules = try RuleDirectory.load(path: configuration.rules)
         let database = try YujingDatabase.open(path: configuration.database)
         for role in TokenRole.allCases {
-            tokens[role] = try database.createToken(name: "test-\(role.rawValue)", role: role, actor: "test", nowMillis: 0)
+            tokens[role] = try database.createToken(
+                name: "test-\(role.rawValue)", role: role, actor: "test", nowMillis: 0)
         }
     }
 
@@ -42,7 +43,8 @@ struct TestDaemon: Sendable {
 
     /// Runs the daemon live on 127.0.0.1 with a random port.
     func run<Value: Sendable>(
-        sinks: [any NotificationSink] = [], _ body: @Sendable (any TestClientProtocol, YujingDaemon) async throws -> Value
+        sinks: [any NotificationSink] = [],
+        _ body: @Sendable (any TestClientProtocol, YujingDaemon) async throws -> Value
     ) async throws -> Value {
         var logger = Logger(label: "yujing-test")
         logger.logLevel = .warning

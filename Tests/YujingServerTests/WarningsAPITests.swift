@@ -56,12 +56,15 @@ import YujingStore
             try await client.execute(uri: "/api/v1/warnings/999", method: .get, headers: daemon.headers(.analyst)) {
                 #expect($0.status == .notFound)
             }
-            try await client.execute(uri: "/api/v1/rules/leak.resident-id", method: .get, headers: daemon.headers(.ops)) {
+            try await client.execute(uri: "/api/v1/rules/leak.resident-id", method: .get, headers: daemon.headers(.ops))
+            {
                 #expect($0.json()["kind"] as? String == "sum")
             }
         }
         let audit = try daemon.database().auditEntries().map(\.action)
-        #expect(audit.contains("warning.acknowledge") && audit.contains("warning.silence") && audit.contains("warning.resolve"))
+        #expect(
+            audit.contains("warning.acknowledge") && audit.contains("warning.silence")
+                && audit.contains("warning.resolve"))
         #expect(try daemon.database().verifyAuditChain().isIntact)
     }
 
@@ -82,7 +85,9 @@ import YujingStore
                     body: first
                 ) { #expect($0.json()["warnings"] as? Int == 0) }
             }
-            if mode == "events" { try daemon.database().deleteSnapshot() } else {
+            if mode == "events" {
+                try daemon.database().deleteSnapshot()
+            } else {
                 #expect(try daemon.database().loadSnapshot() != nil)
             }
             try await daemon.run { client, _ in

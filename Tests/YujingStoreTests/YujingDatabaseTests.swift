@@ -18,9 +18,13 @@ import YujingStore
         let mode = try temp.database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let items = [Self.access(1_000), Self.access(2_000)]
-        #expect(try temp.database.storeBatch(agent: "a", batchID: "b1", items: items, receivedMillis: 0) == .stored(events: 2))
+        #expect(
+            try temp.database.storeBatch(agent: "a", batchID: "b1", items: items, receivedMillis: 0)
+                == .stored(events: 2))
         #expect(try temp.database.storeBatch(agent: "a", batchID: "b1", items: items, receivedMillis: 0) == .duplicate)
-        #expect(try temp.database.storeBatch(agent: "other", batchID: "b1", items: items, receivedMillis: 0) == .stored(events: 2))
+        #expect(
+            try temp.database.storeBatch(agent: "other", batchID: "b1", items: items, receivedMillis: 0)
+                == .stored(events: 2))
         #expect(try temp.database.accessEventCount() == 4)
     }
 
@@ -55,7 +59,9 @@ import YujingStore
         #expect(!stored.contains(token))
         #expect(try temp.database.authenticate(token: token)?.role == .agent)
         #expect(try temp.database.authenticate(token: token + "x") == nil)
-        #expect(throws: StoreError.self) { try temp.database.createToken(name: "agent-1", role: .ops, actor: "t", nowMillis: 1) }
+        #expect(throws: StoreError.self) {
+            try temp.database.createToken(name: "agent-1", role: .ops, actor: "t", nowMillis: 1)
+        }
         try temp.database.revokeToken(name: "agent-1", actor: "test", nowMillis: 2)
         #expect(try temp.database.authenticate(token: token) == nil)
     }
@@ -107,7 +113,8 @@ import YujingStore
             let temp = try TemporaryDatabase()
             defer { temp.remove() }
             for index in 1...5 {
-                try temp.database.audit(actor: "cli", action: "test.\(index)", target: "t\(index)", nowMillis: Int64(index))
+                try temp.database.audit(
+                    actor: "cli", action: "test.\(index)", target: "t\(index)", nowMillis: Int64(index))
             }
             #expect(try temp.database.verifyAuditChain().isIntact)
             #expect(throws: (any Error).self) {
