@@ -129,7 +129,7 @@ final class Received: Sendable {
                 .init(name: "dead", url: "http://127.0.0.1:\(deadPort)/hook", secret: "x"),
             ]
             configured.configuration.notificationQueue = 2
-            configured.configuration.notificationAttempts = 3
+            configured.configuration.notificationAttempts = 5
             let daemon = configured
             try await daemon.run { client, running in
                 let clock = ContinuousClock()

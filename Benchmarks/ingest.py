@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Ingest throughput of `yujing serve`: events/s stored through HTTP from concurrent senders.
+
+Starts the daemon (release build) on a temporary SQLite file and a free loopback port, creates an agent token,
+then N senders post pre-encoded batches of access events. Prints events/s (wall clock, all senders together).
+
+    Benchmarks/ingest.py [--bin .build/release/yujing] [--senders 2] [--batches 100] [--batch-size 1000] [--gzip]
+"""
+import argparse, gzip, json, os, socket, subprocess, sys, tempfile, threading, time, urllib.request
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=".build/release/yujing")
+    ap.add_argument("--senders", type=int, default=2)
+    ap.add_argument("--batches", type=int, default=100, help="batches per sender")
+    ap.add_argument("--batch-size", type=int, default=1000)
+    ap.add_argument("--gzip", action="store_true")
+    a = ap.parse_args()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    work = tempfile.mkdtemp(prefix="yujing-ingest-")
+    port = free_port()
+    config = os.path.join(work, "yujing.yaml")
+    with open(config, "w") as f:
+        f.write(f"database: {work}/yujing.sqlite\nport: {port}\nrules: {root}/Alerts\nwatermark_tick_seconds: 0\n")
+    token = subprocess.check_output([a.bin, "token", "create", "--config", config, "--role", "agent",
+                                     "--name", "bench"], text=True).strip()
+    server = subprocess.Popen([a.bin, "serve", "--config", config, "--log-level", "warning"])
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except Exception:
+                time.sleep(0.1)
+        base = 1_772_352_000_000
+        bodies = []
+        for s in range(a.senders):
+            mine = []
+            for b in range(a.batches):
+                events = []
+                for i in range(a.batch_size):
+                    n = (s * a.batches + b) * a.batch_size + i
+                    events.append({"type": "access", "time": base + n, "node": f"web-{s}",
+                                   "ip": f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}",
+                                   "subject": f"AK{n % 5000:010d}abcdef", "subject_kind": "app_key",
+                                   "method": "GET", "path": f"/api/v1/datasets/ds-{n % 300}/download",
+                                   "dataset": f"ds-{n % 300}", "channel": "download", "status": 200,
+                                   "bytes": 20480, "user_agent": "python-requests/2.31"})
+                body = json.dumps({"agent": f"bench-{s}", "batch_id": str(b), "events": events}).encode()
+                mine.append(gzip.compress(body) if a.gzip else body)
+            bodies.append(mine)
+        errors = []
+        def send(mine):
+            for body in mine:
+                req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/ingest", data=body, method="POST")
+                req.add_header("Authorization", f"Bearer {token}")
+                req.add_header("Content-Type", "application/json")
+                if a.gzip:
+                    req.add_header("Content-Encoding", "gzip")
+                try:
+                    with urllib.request.urlopen(req, timeout=60) as r:
+                        r.read()
+                except Exception as e:
+                    errors.append(str(e))
+        def cpu():
+            with open(f"/proc/{server.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        threads = [threading.Thread(target=send, args=(m,)) for m in bodies]
+        cpu_start = cpu()
+        start = time.perf_counter()
+        for t in threads: t.start()
+        for t in threads: t.join()
+        elapsed = time.perf_counter() - start
+        server_cpu = cpu() - cpu_start
+        total = a.senders * a.batches * a.batch_size
+        print(f"ingest: {total} events in {elapsed:.2f} s from {a.senders} senders "
+              f"({a.batch_size}/batch{', gzip' if a.gzip else ''}): {total / elapsed:,.0f} events/s; "
+              f"daemon CPU {server_cpu:.2f} s ({total / max(server_cpu, 1e-9):,.0f} events per daemon CPU-second); "
+              f"errors {len(errors)}")
+        if errors:
+            print(errors[:3], file=sys.stderr)
+            return 1
+    finally:
+        server.terminate()
+        server.wait()
+    return 0
+
+if __name__ == "__main__":
+    sys.exit(main())
