@@ -17,6 +17,7 @@ public actor Pipeline {
     let logger: Logger
     var engine: CorrelationEngine
     var scope: StaticScopeCatalogue
+    var lastAutoResolveWatermark: Int64 = .min
     /// The rules in force.
     public private(set) var rules: RuleSet
 
@@ -128,6 +129,7 @@ public actor Pipeline {
         }
         metrics.countEvents(access: access, finding: finding, heartbeat: heartbeat)
         let changes = try apply(signals, nowMillis: nowMillis)
+        try autoResolve(nowMillis: nowMillis)
         updateEngineGauges()
         return (outcome, changes)
     }
@@ -140,7 +142,33 @@ public actor Pipeline {
     public func tick(nowMillis: Int64) throws(ServerError) -> [WarningChange] {
         var signals: [WarningSignal] = []
         engine.advanceWatermark(to: nowMillis - Int64(configuration.latenessSeconds) * 1000, into: &signals)
-        return try apply(signals, nowMillis: nowMillis)
+        let changes = try apply(signals, nowMillis: nowMillis)
+        try autoResolve(nowMillis: nowMillis)
+        return changes
+    }
+
+    /// Resolves warnings whose condition has been clear for `auto_resolve_seconds` of event time (checked at most
+    /// once per minute of watermark progress) and tells receivers.
+    func autoResolve(nowMillis: Int64) throws(ServerError) {
+        guard configuration.autoResolveSeconds > 0, let watermark = engine.watermarkMillis,
+            watermark >= lastAutoResolveWatermark &+ 60_000
+        else { return }
+        lastAutoResolveWatermark = watermark
+        let resolved: [WarningRecord]
+        do {
+            resolved = try database.autoResolveWarnings(
+                lastSeenBefore: watermark - Int64(configuration.autoResolveSeconds) * 1000, nowMillis: nowMillis)
+        } catch {
+            throw .store(error.description)
+        }
+        for warning in resolved {
+            logger.info(
+                "warning auto-resolved", metadata: ["rule.id": "\(warning.rule)", "warning.id": "\(warning.id)"])
+            dispatcher?.enqueue(
+                notification(
+                    for: warning, status: "resolved",
+                    endsAt: Date(timeIntervalSince1970: Double(watermark) / 1000)))
+        }
     }
 
     func apply(_ signals: [WarningSignal], nowMillis: Int64) throws(ServerError) -> [WarningChange] {

@@ -42,6 +42,8 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     public var rebuildSeconds: Int = 86_400
     /// Period of the wall-clock watermark tick that lets `absence` rules fire on quiet input; 0 disables it.
     public var watermarkTickSeconds: Int = 60
+    /// A firing or acknowledged warning not raised again for this long (event time) is resolved; 0 disables it.
+    public var autoResolveSeconds: Int = 86_400
     /// Alertmanager base URL (e.g. `http://127.0.0.1:9093`); none by default.
     public var alertmanager: String?
     /// Webhook receivers.
@@ -60,6 +62,7 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
         case latenessSeconds = "lateness_seconds"
         case rebuildSeconds = "rebuild_seconds"
         case watermarkTickSeconds = "watermark_tick_seconds"
+        case autoResolveSeconds = "auto_resolve_seconds"
         case publicURL = "public_url"
         case notificationQueue = "notification_queue"
         case notificationAttempts = "notification_attempts"
@@ -89,6 +92,7 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
         rebuildSeconds = try c.decodeIfPresent(Int.self, forKey: .rebuildSeconds) ?? defaults.rebuildSeconds
         watermarkTickSeconds =
             try c.decodeIfPresent(Int.self, forKey: .watermarkTickSeconds) ?? defaults.watermarkTickSeconds
+        autoResolveSeconds = try c.decodeIfPresent(Int.self, forKey: .autoResolveSeconds) ?? defaults.autoResolveSeconds
         alertmanager = try c.decodeIfPresent(String.self, forKey: .alertmanager)
         webhooks = try c.decodeIfPresent([Webhook].self, forKey: .webhooks) ?? []
         publicURL = try c.decodeIfPresent(String.self, forKey: .publicURL)

@@ -303,3 +303,38 @@ extension YujingDatabase {
         (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
     }
 }
+
+extension YujingDatabase {
+    /// Resolves firing and acknowledged warnings whose condition has not been raised since `lastSeenBefore`
+    /// (event time): the condition cleared. History records `auto-resolved` by `engine`; inhibitions are released.
+    /// - Parameters:
+    ///   - lastSeenBefore: Event-time cut-off, epoch ms.
+    ///   - nowMillis: Wall clock.
+    /// - Returns: The warnings resolved.
+    /// - Throws: ``StoreError``.
+    public func autoResolveWarnings(lastSeenBefore: Int64, nowMillis: Int64) throws(StoreError) -> [WarningRecord] {
+        try write { db -> [WarningRecord] in
+            let stale = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.warningColumns) FROM warning
+                    WHERE state IN ('firing', 'acknowledged') AND last_seen_ms < ? ORDER BY id
+                    """, arguments: [lastSeenBefore]
+            ).map(Self.warningRecord)
+            var resolved: [WarningRecord] = []
+            for var warning in stale {
+                try db.execute(
+                    sql: "UPDATE warning SET state = 'resolved', updated_ms = ? WHERE id = ?",
+                    arguments: [nowMillis, warning.id])
+                try db.execute(
+                    sql: "UPDATE warning SET inhibited_by = NULL WHERE inhibited_by = ?", arguments: [warning.id])
+                try Self.appendHistory(
+                    db, warningID: warning.id, timeMillis: lastSeenBefore, action: "auto-resolved", author: "engine",
+                    level: warning.level, state: .resolved, comment: "condition clear")
+                warning.state = .resolved
+                resolved.append(warning)
+            }
+            return resolved
+        }
+    }
+}

@@ -68,6 +68,26 @@ import YujingStore
         #expect(try daemon.database().verifyAuditChain().isIntact)
     }
 
+    @Test func warningsAutoResolveWhenTheConditionStaysClear() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let twoDaysLater: Int64 = 1_772_352_000_000 + 2 * 86_400_000
+        try await daemon.run { client, _ in
+            try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent),
+                body: try Batches.batch("leak", [Batches.finding(dataset: "ds-old", count: 1)]))
+            try await client.execute(
+                uri: "/api/v1/warnings?state=firing&dataset=ds-old", method: .get, headers: daemon.headers(.analyst)
+            ) { #expect(($0.json()["warnings"] as? [Any])?.count == 1) }
+            try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent),
+                body: try Batches.batch("later", [Batches.access(ip: "10.9.9.9", status: 200, millis: twoDaysLater)]))
+            try await client.execute(
+                uri: "/api/v1/warnings?state=resolved&dataset=ds-old", method: .get, headers: daemon.headers(.analyst)
+            ) { #expect(($0.json()["warnings"] as? [Any])?.count == 1) }
+        }
+    }
+
     @Test func restartRebuildsEngineStateFromSnapshotAndFromEvents() async throws {
         for mode in ["snapshot", "events"] {
             let daemon = try TestDaemon()

@@ -108,6 +108,23 @@ import YujingStore
         #expect(after.warning.state == .firing && after.notify)
     }
 
+    @Test func staleWarningsAutoResolve() throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        func input(_ fingerprint: String, _ time: Int64) -> WarningInput {
+            WarningInput(
+                fingerprint: fingerprint, rule: "r", title: "t", level: .III, labels: [:], annotations: [:],
+                evidence: "", timeMillis: time)
+        }
+        let old = try temp.database.applyWarning(input("old", 1_000), nowMillis: 0)
+        let fresh = try temp.database.applyWarning(input("fresh", 50_000), nowMillis: 0)
+        let resolved = try temp.database.autoResolveWarnings(lastSeenBefore: 10_000, nowMillis: 1)
+        #expect(resolved.map(\.id) == [old.warning.id])
+        #expect(try temp.database.warning(id: old.warning.id)?.state == .resolved)
+        #expect(try temp.database.warning(id: fresh.warning.id)?.state == .firing)
+        #expect(try temp.database.warningHistory(id: old.warning.id).last?.action == "auto-resolved")
+    }
+
     @Test func auditChainDetectsEditInsertAndDelete() throws {
         for tamper in ["edit", "insert", "delete", "delete-last"] {
             let temp = try TemporaryDatabase()
