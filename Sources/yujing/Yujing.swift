@@ -7,6 +7,9 @@ struct Yujing: AsyncParsableCommand {
         commandName: "yujing",
         abstract: "Yujing (预警): security monitoring and graded early warning for open-data platforms.",
         version: "0.1.0",
-        subcommands: [ScanCommand.self, ReplayCommand.self, ServeCommand.self, TokenCommand.self, AuditCommand.self]
+        subcommands: [
+            ScanCommand.self, ReplayCommand.self, ServeCommand.self, AgentCommand.self, TokenCommand.self,
+            AuditCommand.self,
+        ]
     )
 }

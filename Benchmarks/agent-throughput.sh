@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Agent throughput: one `yujing agent` pinned to one core (taskset -c 0) tails a generated nginx log from the
+# beginning, parses it and ships it (gzip'd batches) to a local `yujing serve` pinned to the other core, until the
+# center has stored every line. Prints lines/s end to end, lines per agent CPU-second (the agent's own cost,
+# whatever the center's speed), and the agent's peak RSS (VmHWM). Not part of `swift test`.
+#
+# Usage: Benchmarks/agent-throughput.sh [LINES]   (default 1000000; YUJING_BIN=path skips the release build)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+out="$here/out"
+lines="${1:-1000000}"
+log="$out/access-${lines}.log"
+mkdir -p "$out"
+
+if [[ ! -s "$log" ]]; then
+    echo "generating $log ($lines lines, fixed seed)" >&2
+    python3 "$here/gen_access_log.py" "$log" "$lines"
+fi
+if [[ -n "${YUJING_BIN:-}" ]]; then
+    yujing="$YUJING_BIN"
+else
+    echo "building yujing (release, .build-agent-release)" >&2
+    (cd "$root" && swift build -c release --scratch-path .build-agent-release --product yujing >&2)
+    yujing="$root/.build-agent-release/release/yujing"
+fi
+command -v sqlite3 >/dev/null || { echo "missing sqlite3 (apt-get install -y sqlite3)" >&2; exit 1; }
+
+work="$(mktemp -d)"
+trap 'kill $agent_pid $center_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$work/logs"
+cat >"$work/center.yaml" <<YAML
+database: $work/center.sqlite
+host: 127.0.0.1
+port: $port
+rules: $root/Alerts
+retention_days: 36500
+YAML
+token=$("$yujing" token create --config "$work/center.yaml" --role agent --name bench)
+taskset -c 1 "$yujing" serve --config "$work/center.yaml" --log-level error >"$work/center.log" 2>&1 &
+center_pid=$!
+for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+
+cp "$log" "$work/logs/access.log"
+cat >"$work/agent.yaml" <<YAML
+name: bench
+center: { url: "http://127.0.0.1:$port", token: "$token" }
+key_file: $work/yujing.key
+checkpoint_dir: $work/state
+spool: { dir: $work/spool, max_bytes: 268435456 }
+batch: { max_events: 5000, max_wait_ms: 200 }
+heartbeat_seconds: 5
+access_logs:
+  - { name: bench, paths: ["$work/logs/access.log"], start_at: beginning, parse: { format: nginx } }
+YAML
+
+start=$(date +%s.%N)
+taskset -c 0 "$yujing" agent --config "$work/agent.yaml" --log-level warning >"$work/agent.log" 2>&1 &
+agent_pid=$!
+stored=0
+while :; do
+    stored=$(sqlite3 "file:$work/center.sqlite?mode=ro" "SELECT COUNT(*) FROM access_event" 2>/dev/null || echo 0)
+    [[ "$stored" -ge "$lines" ]] && break
+    kill -0 "$agent_pid" 2>/dev/null || { echo "agent exited" >&2; cat "$work/agent.log" >&2; exit 1; }
+    sleep 0.2
+done
+end=$(date +%s.%N)
+ticks=$(getconf CLK_TCK)
+cpu=$(awk -v t="$ticks" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$agent_pid/stat")
+rss=$(awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$agent_pid/status")
+kill -TERM "$agent_pid"; wait "$agent_pid" || true
+elapsed=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }')
+echo "lines: $stored of $lines"
+echo "end to end (read, parse, gzip, POST, stored by the center): ${elapsed} s = $(awk -v n="$lines" -v s="$elapsed" 'BEGIN { printf "%.0f", n / s }') lines/s"
+echo "agent CPU: ${cpu} s = $(awk -v n="$lines" -v s="$cpu" 'BEGIN { printf "%.0f", n / s }') lines per CPU-second"
+echo "agent peak RSS: ${rss} MB"

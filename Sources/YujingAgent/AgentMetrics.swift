@@ -1,0 +1,90 @@
+import Foundation
+
+/// Counters and gauges of one agent, shared by its services; sent in every heartbeat and logged.
+// @unchecked Sendable: every stored property is guarded by `lock`; this avoids `Synchronization.Mutex`, whose
+// availability (macOS 15) is above the package's macOS 14 floor.
+public final class AgentMetrics: @unchecked Sendable {
+    /// Counter and gauge names.
+    public enum Name: String, Sendable, CaseIterable {
+        /// Lines read from access logs.
+        case linesRead = "lines_read"
+        /// Lines that did not parse (counted, never fatal).
+        case parseFailures = "parse_failures"
+        /// Lines cut at `max_line_bytes`.
+        case linesTruncated = "lines_truncated"
+        /// Events the center acknowledged.
+        case eventsAcknowledged = "events_acknowledged"
+        /// Batches the center acknowledged.
+        case batchesAcknowledged = "batches_acknowledged"
+        /// Acknowledged batches the center had already stored (re-sent after a restart).
+        case batchesDuplicate = "batches_duplicate"
+        /// Batches the center refused for good (400/413); their lines are logged by position and skipped.
+        case batchesRejected = "batches_rejected"
+        /// Failed send attempts (retried).
+        case sendFailures = "send_failures"
+        /// Bytes in the spool (gauge).
+        case spoolBytes = "spool_bytes"
+        /// Batches in the spool (gauge).
+        case spoolBatches = "spool_batches"
+        /// 1 while reading is paused because the spool is full (gauge).
+        case backpressure = "backpressure"
+        /// Bytes written to tailed files but not yet read (gauge).
+        case lagBytes = "lag_bytes"
+        /// Files being tailed (gauge).
+        case filesTracked = "files_tracked"
+        /// Rotations and truncations followed.
+        case rotations = "rotations"
+        /// Dataset files scanned.
+        case datasetScans = "dataset_scans"
+        /// Dataset files skipped because their content hash was scanned before.
+        case datasetUnchanged = "dataset_unchanged"
+        /// Dataset files that could not be read.
+        case datasetErrors = "dataset_errors"
+    }
+
+    private let lock = NSLock()
+    private var values: [Name: Int64] = [:]
+
+    /// Creates zeroed metrics.
+    public init() {}
+
+    /// Adds to a counter.
+    /// - Parameters:
+    ///   - name: The counter.
+    ///   - amount: The increment.
+    public func add(_ name: Name, _ amount: Int64 = 1) {
+        guard amount != 0 else { return }
+        lock.lock()
+        values[name, default: 0] += amount
+        lock.unlock()
+    }
+
+    /// Sets a gauge.
+    /// - Parameters:
+    ///   - name: The gauge.
+    ///   - value: The value.
+    public func set(_ name: Name, _ value: Int64) {
+        lock.lock()
+        values[name] = value
+        lock.unlock()
+    }
+
+    /// The current value.
+    /// - Parameter name: Counter or gauge.
+    /// - Returns: The value.
+    public func value(_ name: Name) -> Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return values[name] ?? 0
+    }
+
+    /// All values by name.
+    /// - Returns: A snapshot.
+    public func snapshot() -> [String: Int64] {
+        lock.lock()
+        defer { lock.unlock() }
+        var out: [String: Int64] = [:]
+        for name in Name.allCases { out[name.rawValue] = values[name] ?? 0 }
+        return out
+    }
+}

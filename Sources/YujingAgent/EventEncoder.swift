@@ -1,0 +1,86 @@
+import CompressNIO
+import NIOCore
+import YujingCore
+
+/// Writes events in the center's ingest JSON (`openapi.yaml`: `{agent, batch_id, events: [...]}`) and gzips
+/// batch bodies.
+enum EventEncoder {
+    /// Appends one access event object.
+    static func append(_ event: AccessEvent, to writer: inout JSONWriter) {
+        writer.raw("{\"type\":\"access\",\"time\":")
+        writer.integer(event.timeMillis)
+        writer.key("node")
+        writer.string(event.node)
+        writer.key("ip")
+        writer.string(event.clientIP)
+        if let subject = event.subject {
+            writer.key("subject")
+            writer.string(subject.id)
+            writer.key("subject_kind")
+            writer.string(subject.kind.rawValue)
+        }
+        writer.key("method")
+        writer.string(event.method)
+        writer.key("path")
+        writer.string(event.path)
+        writer.optionalString("query", event.query)
+        writer.optionalString("dataset", event.dataset)
+        writer.optionalString("channel", event.channel?.rawValue)
+        writer.key("status")
+        writer.integer(event.status)
+        writer.key("bytes")
+        writer.integer(event.bytes)
+        writer.key("user_agent")
+        writer.string(event.userAgent)
+        writer.optionalString("drill", event.drillID)
+        writer.raw("}")
+    }
+
+    /// Appends one finding event object (`kind` may be `scan_clean` or `scan_error` with count 0).
+    static func appendFinding(
+        timeMillis: Int64, dataset: String, file: String, kind: String, count: Int, masked: [String],
+        hashes: [String], to writer: inout JSONWriter
+    ) {
+        writer.raw("{\"type\":\"finding\",\"time\":")
+        writer.integer(timeMillis)
+        writer.key("dataset")
+        writer.string(dataset)
+        writer.key("file")
+        writer.string(file)
+        writer.key("kind")
+        writer.string(kind)
+        writer.key("count")
+        writer.integer(count)
+        writer.key("masked_samples")
+        writer.stringArray(masked)
+        writer.key("keyed_hashes")
+        writer.stringArray(hashes)
+        writer.raw("}")
+    }
+
+    /// The whole batch document around already-encoded, comma-separated events.
+    static func batch(agent: String, batchID: String, events: [UInt8]) -> [UInt8] {
+        var writer = JSONWriter(capacity: events.count + 128)
+        writer.raw("{\"agent\":")
+        writer.string(agent)
+        writer.key("batch_id")
+        writer.string(batchID)
+        writer.raw(",\"events\":[")
+        writer.bytes.append(contentsOf: events)
+        writer.raw("]}")
+        return writer.bytes
+    }
+
+    /// Gzips a body.
+    /// - Throws: ``AgentError/encoding(_:)``.
+    static func gzip(_ bytes: [UInt8]) throws(AgentError) -> [UInt8] {
+        var buffer = ByteBuffer(bytes: bytes)
+        do {
+            let compressed = try buffer.compress(
+                with: .gzip(configuration: .init(compressionLevel: .fastestCompression)))
+            return Array(compressed.readableBytesView)
+        } catch {
+            throw .encoding("gzip: \(error)")
+        }
+    }
+}

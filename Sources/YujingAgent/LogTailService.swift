@@ -1,0 +1,54 @@
+import Logging
+import ServiceLifecycle
+
+/// Tails every access-log source and hands batches to the ``Shipper``; stops reading while the spool is full.
+public struct LogTailService: Service {
+    let configuration: AgentConfiguration
+    let shipper: Shipper
+    let metrics: AgentMetrics
+    let logger: Logger
+
+    /// Creates the service.
+    /// - Parameters:
+    ///   - configuration: Agent configuration (its `access_logs`).
+    ///   - shipper: Where batches go.
+    ///   - metrics: Shared metrics.
+    ///   - logger: Logger.
+    public init(configuration: AgentConfiguration, shipper: Shipper, metrics: AgentMetrics, logger: Logger) {
+        self.configuration = configuration
+        self.shipper = shipper
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Polls until graceful shutdown; every batch read before it is spooled.
+    /// - Throws: ``AgentError`` when the spool cannot be written.
+    public func run() async throws {
+        let resume = await shipper.resumePositions()
+        let tailer = LogTailer(
+            sources: configuration.accessLogs, nodeName: configuration.node, maxLineBytes: configuration.maxLineBytes,
+            maxEvents: configuration.batchMaxEvents, resume: Array(resume.values), firstRun: shipper.isFirstRun,
+            metrics: metrics, logger: logger)
+        let interval = Duration.milliseconds(min(configuration.pollMillis, configuration.batchMaxWaitMillis))
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let result = tailer.poll(byteBudget: 8 << 20)
+            if !result.starts.isEmpty { try await shipper.commit(result.starts) }
+            for output in result.outputs {
+                switch output {
+                case .batch(let id, let events, let count, let position):
+                    let body = try EventEncoder.gzip(
+                        EventEncoder.batch(agent: configuration.name, batchID: id, events: events))
+                    do {
+                        try await shipper.enqueue(batchID: id, body: body, position: position, events: count)
+                    } catch is CancellationError {
+                        // Shutdown while the spool is full: these lines stay unacknowledged and are read again.
+                        return
+                    }
+                case .mark(let position):
+                    await shipper.mark(position)
+                }
+            }
+            if !result.more { try? await Task.sleep(for: interval) }
+        }
+    }
+}

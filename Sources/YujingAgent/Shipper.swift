@@ -1,0 +1,259 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Ships batches in order, one at a time: spool first, then `POST /api/v1/ingest`, retried with exponential
+/// backoff and full jitter; on acknowledgement the checkpoint advances (saved atomically, then the spool files
+/// it covers are removed). Reading waits in ``enqueue(batchID:body:position:events:)`` while the spool is full.
+public actor Shipper {
+    enum Item {
+        case batch(SpoolEntry)
+        case mark(FilePosition)
+    }
+
+    let configuration: AgentConfiguration
+    let client: IngestClient
+    let metrics: AgentMetrics
+    let logger: Logger
+    var spool: Spool
+    var queue: [Item] = []
+    var head = 0
+    var checkpoint: Checkpoint
+    var acknowledged: [SpoolEntry] = []
+    var checkpointDirty = false
+    var lastCheckpointSave = ContinuousClock.now
+    var nextSequence: UInt64 = 1
+    var outage = false
+    var backpressureLogged = false
+    var random = SystemRandomNumberGenerator()
+    /// Whether the agent had a checkpoint before this start (otherwise `start_at` applies).
+    public let isFirstRun: Bool
+
+    /// Opens the spool and the checkpoint.
+    /// - Parameters:
+    ///   - configuration: The agent configuration.
+    ///   - metrics: Shared metrics.
+    ///   - logger: Logger.
+    /// - Throws: ``AgentError`` when the directories cannot be created or the checkpoint is corrupt.
+    public init(configuration: AgentConfiguration, metrics: AgentMetrics, logger: Logger) throws(AgentError) {
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+        try FileIO.makeDirectory(configuration.checkpointDirectory)
+        let loaded = try Checkpoint.load(from: configuration.checkpointDirectory)
+        isFirstRun = loaded == nil
+        let checkpoint = loaded ?? Checkpoint()
+        var spool = try Spool(directory: configuration.spoolDirectory, maxBytes: configuration.spoolMaxBytes)
+        client = try IngestClient(
+            centerURL: configuration.centerURL, token: configuration.token, caFile: configuration.caFile,
+            timeoutMillis: configuration.requestTimeoutMillis)
+        var stale: [SpoolEntry] = []
+        var queue: [Item] = []
+        var next: UInt64 = 1
+        for entry in spool.load() {
+            next = max(next, entry.sequence + 1)
+            if let position = entry.position, let done = checkpoint.files[position.key], done.offset >= position.offset {
+                stale.append(entry)
+            } else {
+                queue.append(.batch(entry))
+            }
+        }
+        for entry in stale { spool.remove(entry) }
+        metrics.set(.spoolBytes, spool.usedBytes)
+        metrics.set(.spoolBatches, Int64(spool.count))
+        self.checkpoint = checkpoint
+        self.spool = spool
+        self.queue = queue
+        self.nextSequence = next
+    }
+
+    /// Where each known file resumes: the acknowledged checkpoint, moved forward by batches still in the spool
+    /// (those are re-sent with their ids, so their lines are not read again).
+    /// - Returns: Positions by file key.
+    public func resumePositions() -> [String: FilePosition] {
+        var positions = checkpoint.files
+        for item in queue[head...] {
+            guard case .batch(let entry) = item, let position = entry.position else { continue }
+            if let existing = positions[position.key], existing.offset >= position.offset { continue }
+            positions[position.key] = position
+        }
+        return positions
+    }
+
+    /// Spools a batch for sending; waits while the spool is full (backpressure).
+    /// - Parameters:
+    ///   - batchID: Deterministic batch id.
+    ///   - body: The gzip'd request body.
+    ///   - position: For access-log batches, the file position after the last line.
+    ///   - events: Number of events.
+    /// - Throws: ``AgentError/io(path:reason:)`` when the spool cannot be written; `CancellationError`.
+    public func enqueue(batchID: String, body: [UInt8], position: FilePosition?, events: Int) async throws {
+        while spool.isFull && head < queue.count {
+            if Task.isShuttingDownGracefully { throw CancellationError() }
+            if !backpressureLogged {
+                backpressureLogged = true
+                metrics.set(.backpressure, 1)
+                logger.warning(
+                    "spool full: reading paused until the center acknowledges",
+                    metadata: ["spool.bytes": "\(spool.usedBytes)", "spool.max_bytes": "\(spool.maxBytes)"])
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        if backpressureLogged {
+            backpressureLogged = false
+            metrics.set(.backpressure, 0)
+            logger.info("spool has room again: reading resumed", metadata: ["spool.bytes": "\(spool.usedBytes)"])
+        }
+        let entry = SpoolEntry(sequence: nextSequence, batchID: batchID, position: position, events: events)
+        nextSequence += 1
+        let stored = try spool.write(entry, body: body, durable: outage)
+        queue.append(.batch(stored))
+        metrics.set(.spoolBytes, spool.usedBytes)
+        metrics.set(.spoolBatches, Int64(spool.count))
+    }
+
+    /// Records lines read without events (unparsable or empty lines): the position advances in order with the
+    /// batches before it, without a request.
+    /// - Parameter position: The position after those lines.
+    public func mark(_ position: FilePosition) {
+        queue.append(.mark(position))
+    }
+
+    /// Saves positions at once (the starting points chosen by `start_at: end` on the first run).
+    /// - Parameter positions: Positions.
+    /// - Throws: ``AgentError/io(path:reason:)``.
+    public func commit(_ positions: [FilePosition]) throws(AgentError) {
+        let now = Self.nowMillis()
+        for position in positions { checkpoint.advance(position, nowMillis: now) }
+        try saveCheckpoint()
+    }
+
+    /// Batches spooled and not yet acknowledged.
+    public var pendingCount: Int { queue.count - head }
+
+    /// Sends until the queue is empty and shutdown was requested (then tries for at most `drainSeconds` more).
+    func run(drainSeconds: Double) async {
+        var failures = 0
+        var drainDeadline: ContinuousClock.Instant?
+        sending: while true {
+            if drainDeadline == nil && Task.isShuttingDownGracefully {
+                drainDeadline = .now + .seconds(drainSeconds)
+            }
+            if head >= queue.count {
+                saveCheckpointIfDue(force: true)
+                if drainDeadline != nil { break sending }
+                try? await Task.sleep(for: .milliseconds(5))
+                continue
+            }
+            if let deadline = drainDeadline, ContinuousClock.now >= deadline { break sending }
+            switch queue[head] {
+            case .mark(let position):
+                checkpoint.advance(position, nowMillis: Self.nowMillis())
+                checkpointDirty = true
+                popHead()
+            case .batch(let entry):
+                let outcome: IngestClient.Outcome
+                do {
+                    outcome = await client.send(gzippedBody: try spool.body(of: entry))
+                } catch {
+                    logger.error("spool file unreadable; batch dropped", metadata: ["batch.id": "\(entry.batchID)"])
+                    acknowledge(entry)
+                    continue
+                }
+                switch outcome {
+                case .accepted(let duplicate):
+                    if duplicate { metrics.add(.batchesDuplicate) }
+                    metrics.add(.batchesAcknowledged)
+                    metrics.add(.eventsAcknowledged, Int64(entry.events))
+                    if outage {
+                        outage = false
+                        logger.info("center reachable again", metadata: ["spool.batches": "\(spool.count)"])
+                    }
+                    failures = 0
+                    acknowledge(entry)
+                case .rejected(let status, let reason):
+                    metrics.add(.batchesRejected)
+                    logger.error(
+                        "center rejected a batch; its lines are skipped",
+                        metadata: [
+                            "batch.id": "\(entry.batchID)", "http.status": "\(status)", "reason": "\(reason)",
+                        ])
+                    acknowledge(entry)
+                case .retry(let reason):
+                    metrics.add(.sendFailures)
+                    failures += 1
+                    if !outage {
+                        outage = true
+                        spool.syncAll(
+                            queue[head...].compactMap { item -> SpoolEntry? in
+                                if case .batch(let pending) = item { return pending }
+                                return nil
+                            })
+                        logger.warning(
+                            "center unreachable: spooling to disk, retrying with backoff",
+                            metadata: ["reason": "\(reason)", "spool.batches": "\(spool.count)"])
+                    }
+                    saveCheckpointIfDue(force: true)
+                    if drainDeadline != nil { break sending }
+                    let delay = backoff(failures: failures)
+                    try? await Task.sleep(for: .milliseconds(delay))
+                }
+            }
+            saveCheckpointIfDue(force: false)
+        }
+        saveCheckpointIfDue(force: true)
+    }
+
+    /// Full jitter: uniform in [initial, min(max, initial·2^(failures−1))].
+    func backoff(failures: Int) -> Int {
+        let initial = configuration.retryInitialMillis
+        let cap = min(configuration.retryMaxMillis, initial << min(failures - 1, 20))
+        return Int.random(in: min(initial, cap)...max(initial, cap), using: &random)
+    }
+
+    func acknowledge(_ entry: SpoolEntry) {
+        if let position = entry.position { checkpoint.advance(position, nowMillis: Self.nowMillis()) }
+        acknowledged.append(entry)
+        checkpointDirty = true
+        popHead()
+    }
+
+    func popHead() {
+        head += 1
+        if head > 1_024 && head * 2 > queue.count {
+            queue.removeFirst(head)
+            head = 0
+        }
+    }
+
+    /// Saves the checkpoint (atomic, fsync'd) at most every `batch.max_wait_ms`, then removes the spool files
+    /// it covers. A kill between the two only leaves files that are re-sent and deduplicated by the center.
+    func saveCheckpointIfDue(force: Bool) {
+        guard checkpointDirty else { return }
+        let interval = Duration.milliseconds(max(50, configuration.batchMaxWaitMillis))
+        guard force || ContinuousClock.now - lastCheckpointSave >= interval else { return }
+        do {
+            try saveCheckpoint()
+        } catch {
+            logger.error("cannot save checkpoint", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func saveCheckpoint() throws(AgentError) {
+        checkpoint.prune(keeping: 4_096)
+        try checkpoint.save(to: configuration.checkpointDirectory)
+        lastCheckpointSave = .now
+        checkpointDirty = false
+        for entry in acknowledged { spool.remove(entry) }
+        acknowledged.removeAll(keepingCapacity: true)
+        metrics.set(.spoolBytes, spool.usedBytes)
+        metrics.set(.spoolBatches, Int64(spool.count))
+    }
+
+    /// Sends one request outside the queue (heartbeats), without spooling.
+    func sendDirect(_ body: [UInt8]) async -> IngestClient.Outcome {
+        await client.send(gzippedBody: body)
+    }
+
+    static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
+}
