@@ -54,7 +54,7 @@ extension AgentConfiguration {
         let name = try reader.string(try required("name", in: top, of: root, "configuration"), "name")
         let centerNode = try required("center", in: top, of: root, "configuration")
         let center = try reader.mapping(
-            centerNode, "center", allowed: ["url", "token", "token_file", "ca_file", "timeout_ms"])
+            centerNode, "center", allowed: ["url", "token", "token_file", "ca_file", "timeout_ms", "connect_timeout_ms"])
         let url = try reader.string(try required("url", in: center, of: centerNode, "center"), "url")
         guard let parsed = URL(string: url), let scheme = parsed.scheme, ["http", "https"].contains(scheme),
             parsed.host != nil
@@ -102,6 +102,9 @@ extension AgentConfiguration {
         }
         if let node = center["timeout_ms"] {
             configuration.requestTimeoutMillis = try reader.int(node, "timeout_ms", range: 100...600_000)
+        }
+        if let node = center["connect_timeout_ms"] {
+            configuration.connectTimeoutMillis = try reader.int(node, "connect_timeout_ms", range: 50...600_000)
         }
         if let node = spool["max_bytes"] {
             configuration.spoolMaxBytes = Int64(try reader.int(node, "max_bytes", range: 65_536...Int.max))

@@ -14,6 +14,8 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var caFile: String?
     /// HTTP request timeout, milliseconds.
     public var requestTimeoutMillis: Int = 10_000
+    /// TCP connect timeout, milliseconds: how fast an unreachable center is noticed.
+    public var connectTimeoutMillis: Int = 2_000
     /// Key file for keyed hashes of identifiers (created when missing).
     public var keyFile: String
     /// Directory for checkpoints and the scanned-hash list.

@@ -23,8 +23,10 @@ struct IngestClient: Sendable {
     let token: String
     let timeout: TimeAmount
 
-    init(centerURL: String, token: String, caFile: String?, timeoutMillis: Int) throws(AgentError) {
-        client = ClientCache.shared.client(caFile: caFile)
+    init(centerURL: String, token: String, caFile: String?, timeoutMillis: Int, connectTimeoutMillis: Int)
+        throws(AgentError)
+    {
+        client = ClientCache.shared.client(caFile: caFile, connectTimeoutMillis: connectTimeoutMillis)
         var base = centerURL
         while base.hasSuffix("/") { base.removeLast() }
         ingestURL = base + "/api/v1/ingest"
@@ -59,25 +61,29 @@ struct IngestClient: Sendable {
 
 }
 
-/// HTTP clients for the life of the process: `HTTPClient.shared` without a CA file, one client per CA file
-/// otherwise (an AsyncHTTPClient client must be shut down before it is released; these never are released).
+/// HTTP clients for the life of the process, one per CA file and connect timeout (an AsyncHTTPClient client
+/// must be shut down before it is released; these never are). A short connect timeout makes an unreachable center
+/// fail fast (the pool otherwise keeps retrying the connection until the request's deadline).
 // @unchecked Sendable: `clients` is only touched under `lock`.
 final class ClientCache: @unchecked Sendable {
     static let shared = ClientCache()
     private let lock = NSLock()
     private var clients: [String: HTTPClient] = [:]
 
-    func client(caFile: String?) -> HTTPClient {
-        guard let caFile else { return HTTPClient.shared }
+    func client(caFile: String?, connectTimeoutMillis: Int) -> HTTPClient {
+        let key = "\(caFile ?? "")|\(connectTimeoutMillis)"
         lock.lock()
         defer { lock.unlock() }
-        if let existing = clients[caFile] { return existing }
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.trustRoots = .file(caFile)
+        if let existing = clients[key] { return existing }
         var configuration = HTTPClient.Configuration()
-        configuration.tlsConfiguration = tls
+        if let caFile {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(caFile)
+            configuration.tlsConfiguration = tls
+        }
+        configuration.timeout = .init(connect: .milliseconds(Int64(connectTimeoutMillis)))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        clients[caFile] = client
+        clients[key] = client
         return client
     }
 }

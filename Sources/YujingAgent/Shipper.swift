@@ -46,7 +46,8 @@ public actor Shipper {
         var spool = try Spool(directory: configuration.spoolDirectory, maxBytes: configuration.spoolMaxBytes)
         client = try IngestClient(
             centerURL: configuration.centerURL, token: configuration.token, caFile: configuration.caFile,
-            timeoutMillis: configuration.requestTimeoutMillis)
+            timeoutMillis: configuration.requestTimeoutMillis,
+            connectTimeoutMillis: configuration.connectTimeoutMillis)
         var stale: [SpoolEntry] = []
         var queue: [Item] = []
         var next: UInt64 = 1

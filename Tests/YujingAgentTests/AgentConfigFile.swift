@@ -14,6 +14,7 @@ enum AgentConfigFile {
               url: \(center.url)
               token_file: \(directory.file("token"))
               timeout_ms: 5000
+              connect_timeout_ms: 300
             key_file: \(directory.file("yujing.key"))
             checkpoint_dir: \(directory.file("state"))
             spool:

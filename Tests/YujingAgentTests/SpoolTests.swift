@@ -38,9 +38,11 @@ import Testing
         let blocked = Task {
             try await shipper.enqueue(batchID: "b7", body: try randomBody(10_240), position: nil, events: 1)
         }
-        try await Task.sleep(for: .milliseconds(300))
+        let deadline = Date().addingTimeInterval(10)
+        while metrics.value(.backpressure) == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(metrics.value(.backpressure) == 1)
-        #expect(metrics.value(.spoolBatches) == 7)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(metrics.value(.spoolBatches) == 7, "the eighth batch must wait while the spool is full")
         blocked.cancel()
         _ = await blocked.result
         #expect(metrics.value(.spoolBytes) <= 65_536 + 11_000)
