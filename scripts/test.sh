@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
-swift build
+# One build for everything (tests included): a plain `swift build` followed by `swift test` compiles the
+# whole dependency tree twice.
+swift build --build-tests
 export YUJING_BIN="$PWD/.build/debug/yujing"
-swift test
+swift test --skip-build
