@@ -21,6 +21,8 @@ public struct ContextTopics: OptionSet, Sendable, Hashable {
     public static let personName = ContextTopics(rawValue: 1 << 7)
     /// An organisation's name (机构名称, 单位名称, ...).
     public static let organisation = ContextTopics(rawValue: 1 << 8)
+    /// A contact point column (联系电话, 联系方式, 邮箱, 投诉举报渠道, 咨询热线, ...).
+    public static let contactPoint = ContextTopics(rawValue: 1 << 9)
 
     /// The topic that announces a kind.
     /// - Parameter kind: An identifier kind.
@@ -60,11 +62,12 @@ public struct ContextTopics: OptionSet, Sendable, Hashable {
     static let exactHeaders: [String: ContextTopics] = [
         "sfzh": .residentID, "sfz": .residentID, "sfzhm": .residentID, "zjhm": [.residentID, .passport, .travelPermit],
         "gmsfhm": .residentID, "id": [], "idno": .residentID, "idnumber": .residentID, "idnum": .residentID,
-        "sjh": .mobile, "sjhm": .mobile, "lxdh": .mobile, "dh": .mobile, "lxfs": .mobile, "tel": .mobile,
-        "phone": .mobile, "mobile": .mobile, "telephone": .mobile, "cellphone": .mobile, "phoneno": .mobile,
+        "sjh": .mobile, "sjhm": .mobile, "lxdh": [.mobile, .contactPoint], "dh": [.mobile, .contactPoint],
+        "lxfs": [.mobile, .contactPoint], "tel": [.mobile, .contactPoint], "phone": [.mobile, .contactPoint], "mobile": .mobile, "telephone": .mobile, "cellphone": .mobile, "phoneno": .mobile,
         "yhkh": .bankCard, "yhzh": .bankCard, "kh": .bankCard, "cardno": .bankCard, "cardnumber": .bankCard,
         "hzhm": .passport, "hzh": .passport, "passportno": .passport, "txzhm": .travelPermit,
-        "yx": .email, "dzyx": .email, "mail": .email, "email": .email, "emailaddress": .email,
+        "yx": [.email, .contactPoint], "dzyx": [.email, .contactPoint], "mail": [.email, .contactPoint],
+        "email": [.email, .contactPoint], "emailaddress": [.email, .contactPoint],
         "xm": .personName, "name": [], "lxr": .personName, "fzr": .personName, "fddbr": .personName,
         "ddh": .serialNumber, "dingdanhao": .serialNumber, "lsh": .serialNumber, "bh": .serialNumber,
         "no": .serialNumber, "seq": .serialNumber, "xh": .serialNumber,
@@ -96,6 +99,9 @@ public struct ContextTopics: OptionSet, Sendable, Hashable {
         ("公司", .organisation), ("企业", .organisation), ("门诊", .organisation), ("站点", .organisation),
         ("organization", .organisation), ("organisation", .organisation), ("institution", .organisation),
         ("company", .organisation),
+        ("电话", .contactPoint), ("联系方式", .contactPoint), ("邮箱", .contactPoint), ("邮件", .contactPoint),
+        ("投诉", .contactPoint), ("举报", .contactPoint), ("咨询", .contactPoint), ("热线", .contactPoint),
+        ("渠道", .contactPoint), ("contact", .contactPoint), ("phone", .contactPoint), ("email", .contactPoint),
     ]
 
     // MARK: - Keywords in running text
@@ -114,6 +120,8 @@ public struct ContextTopics: OptionSet, Sendable, Hashable {
         ("邮箱", .email), ("email", .email),
         ("订单", .serialNumber), ("单号", .serialNumber), ("流水号", .serialNumber), ("编号", .serialNumber),
         ("order", .serialNumber), ("serial", .serialNumber), ("txn", .serialNumber),
+        ("经办人", .personName), ("联系人", .personName), ("申请人", .personName), ("负责人", .personName),
+        ("法定代表人", .personName), ("户主", .personName), ("本人", .personName), ("姓名", .personName),
     ].map { (Array($0.0.utf8), $0.1) }
 
     /// Keyword indexes by first byte (lower-cased for ASCII), so that most window positions are rejected by

@@ -217,7 +217,8 @@ public struct DetectionSession {
                 return
             }
         }
-        let keyword = headerAnnounces ? [] : ContextTopics.keywordTopics(in: buffer, before: detection.offset)
+        let needsKeywords = !headerAnnounces || header.contains(.contactPoint)
+        let keyword = needsKeywords ? ContextTopics.keywordTopics(in: buffer, before: detection.offset) : []
         let confidence = score(detection, header: header, keyword: keyword)
         guard confidence >= detector.configuration.minimumConfidence else {
             if detection.context != .none, confidence < 0.5 { suppressedCount += 1 } else { belowThresholdCount += 1 }
@@ -292,8 +293,12 @@ public struct DetectionSession {
             default: break
             }
         }
+        // A contact column of a table that names organisations and no person holds institutional contact
+        // points, unless a person's role is named right before the value (经办人电话…).
         let organisationDirectory = tableTopics.contains(.organisation) && !tableTopics.contains(.personName)
-        if organisationDirectory, d.kind == .mobile || d.kind == .email {
+        if organisationDirectory, header.contains(.contactPoint), !keyword.contains(.personName),
+            d.kind == .mobile || d.kind == .email
+        {
             confidence *= 0.4
         }
         return confidence

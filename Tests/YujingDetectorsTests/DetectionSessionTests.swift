@@ -130,3 +130,18 @@ import YujingCore
         #expect(session.finish().isEmpty)
     }
 }
+
+@Suite struct InstitutionalContactTests {
+    @Test func aPersonalNumberInTheRemarksOfACaseTableIsReported() {
+        // 办理单位 names an organisation, but 备注 is no contact column and 经办人 names a person.
+        let rows = [["办件编号", "办理单位", "备注"], ["A-1", "某某街道办事处", "已办结，经办人电话13812345678"]]
+        #expect(scanTable(rows).map(\.kind) == [.mobile])
+    }
+
+    @Test func aNamedPersonInAContactColumnIsPersonal() {
+        let rows = [["机构名称", "联系电话"], ["某某中心", "联系人电话13812345678"]]
+        #expect(scanTable(rows).map(\.kind) == [.mobile])
+        let desk = [["机构名称", "投诉举报渠道"], ["某某中心", "电话：13812345678；邮箱：desk@163.com"]]
+        #expect(scanTable(desk).isEmpty)
+    }
+}
