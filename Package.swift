@@ -49,11 +49,17 @@ let package = Package(
             name: "YujingRules",
             dependencies: ["YujingCore", .product(name: "Yams", package: "Yams")]
         ),
+        // Response plans (Runbooks/), measures, the withdrawal state machine, notice masking. No I/O beyond loading.
+        .target(
+            name: "YujingResponse",
+            dependencies: ["YujingCore", "YujingRules", .product(name: "Yams", package: "Yams")]
+        ),
         // GRDB database: migrations, records, retention, the hash-chained audit log.
         .target(
             name: "YujingStore",
             dependencies: [
                 "YujingCore",
+                "YujingResponse",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -74,6 +80,7 @@ let package = Package(
             dependencies: [
                 "YujingCore",
                 "YujingRules",
+                "YujingResponse",
                 "YujingStore",
                 "YujingActions",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -111,6 +118,7 @@ let package = Package(
                 "YujingFormats",
                 "YujingParsing",
                 "YujingRules",
+                "YujingResponse",
                 "YujingStore",
                 "YujingServer",
                 "YujingAgent",
@@ -126,6 +134,7 @@ let package = Package(
         ),
         .testTarget(name: "YujingParsingTests", dependencies: ["YujingParsing", "YujingCore"]),
         .testTarget(name: "YujingRulesTests", dependencies: ["YujingRules", "YujingParsing", "YujingCore"]),
+        .testTarget(name: "YujingResponseTests", dependencies: ["YujingResponse", "YujingRules", "YujingCore"]),
         .testTarget(name: "YujingCLITests", dependencies: ["YujingCore", "YujingDetectors"]),
         .testTarget(
             name: "YujingStoreTests",

@@ -24,6 +24,23 @@ struct HTTPPoster: Sendable {
         guard (200..<300).contains(status) else { throw .httpStatus(receiver: receiver, status: status) }
     }
 
+    /// Sends a request and returns the status code (any status; transport failures throw).
+    func send(method: String, url: URL, body: Data?, headers: [String: String], receiver: String) async throws(
+        ActionsError
+    ) -> Int {
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = method
+        request.httpBody = body
+        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        do {
+            let (_, response) = try await URLSession.shared.data(for: request)
+            return (response as? HTTPURLResponse)?.statusCode ?? 0
+        } catch {
+            throw .transport(receiver: receiver, reason: error.localizedDescription)
+        }
+    }
+
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in

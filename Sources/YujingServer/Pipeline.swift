@@ -18,6 +18,8 @@ public actor Pipeline {
     var engine: CorrelationEngine
     var scope: StaticScopeCatalogue
     var lastAutoResolveWatermark: Int64 = .min
+    /// Where new, escalated and reopened warnings go for response plans.
+    var responseTriggers: AsyncStream<[ResponseTrigger]>.Continuation?
     /// The rules in force.
     public private(set) var rules: RuleSet
 
@@ -29,11 +31,14 @@ public actor Pipeline {
     ///   - metrics: Metrics.
     ///   - dispatcher: Notification dispatcher, if any receiver is configured.
     ///   - logger: Logger.
+    ///   - responseTriggers: Where warning changes go for response plans.
     /// - Throws: ``ServerError/store(_:)``.
     public init(
         database: YujingDatabase, rules: RuleSet, configuration: ServerConfiguration, metrics: ServerMetrics,
-        dispatcher: NotificationDispatcher?, logger: Logger
+        dispatcher: NotificationDispatcher?, logger: Logger,
+        responseTriggers: AsyncStream<[ResponseTrigger]>.Continuation? = nil
     ) throws(ServerError) {
+        self.responseTriggers = responseTriggers
         self.database = database
         self.rules = rules
         self.configuration = configuration
@@ -171,8 +176,31 @@ public actor Pipeline {
         }
     }
 
+    /// Sends warning changes to the responder from now on.
+    /// - Parameter continuation: The responder's queue.
+    public func attachResponses(_ continuation: AsyncStream<[ResponseTrigger]>.Continuation) {
+        responseTriggers = continuation
+    }
+
+    /// Re-reads the catalogue, approvals and restrictions that `scope` rules check, keeping engine state.
+    public func refreshScope() {
+        reload(rules)
+    }
+
+    /// Raises a warning that did not come from a rule (a failed or unverified measure).
+    /// - Parameter signal: The warning.
+    public func raise(_ signal: WarningSignal) {
+        do {
+            _ = try apply([signal], nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
+        } catch {
+            logger.error("could not store a response warning", metadata: ["rule.id": "\(signal.ruleID)", "error": "\(error)"])
+        }
+    }
+
     func apply(_ signals: [WarningSignal], nowMillis: Int64) throws(ServerError) -> [WarningChange] {
         var changes: [WarningChange] = []
+        var triggers: [ResponseTrigger] = []
+        defer { if !triggers.isEmpty { responseTriggers?.yield(triggers) } }
         for signal in signals {
             let input = WarningInput(
                 fingerprint: signal.fingerprint, rule: signal.ruleID, title: signal.title, level: signal.level,
@@ -186,6 +214,7 @@ public actor Pipeline {
             }
             changes.append(change)
             if change.kind != .repeated {
+                triggers.append(ResponseTrigger(warning: change.warning, keys: signal.keys ?? [:]))
                 metrics.alertsByLevel[signal.level]?.increment()
                 logger.info(
                     "warning changed",

@@ -1,4 +1,6 @@
 import Foundation
+import YujingActions
+import YujingResponse
 import YujingRules
 
 /// The daemon's configuration: embedded defaults, any of which a YAML file overrides.
@@ -54,6 +56,16 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     public var notificationQueue: Int = 10_000
     /// Attempts per notification.
     public var notificationAttempts: Int = 5
+    /// Folder of response plans and drills (`Runbooks/`).
+    public var runbooks: String = "./Runbooks"
+    /// YAML file of the dataset catalogue and approved applications, loaded (upserted) at start and on SIGHUP.
+    public var catalogue: String?
+    /// Response settings (withdrawals, restrictions, notices).
+    public var response: ResponseSettings = ResponseSettings()
+    /// Platform admin API calls by action (`withdraw`, `restore`, `restrict`, `lift`).
+    public var platform: [String: PlatformCall] = [:]
+    /// Webhooks of owning agencies, told of withdrawals with the traceback summary.
+    public var owners: [OwnerWebhook] = []
 
     enum CodingKeys: String, CodingKey {
         case database, host, port, rules, webhooks, alertmanager
@@ -66,6 +78,7 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
         case publicURL = "public_url"
         case notificationQueue = "notification_queue"
         case notificationAttempts = "notification_attempts"
+        case runbooks, catalogue, response, platform, owners
     }
 
     /// The embedded defaults.
@@ -99,6 +112,15 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
         notificationQueue = try c.decodeIfPresent(Int.self, forKey: .notificationQueue) ?? defaults.notificationQueue
         notificationAttempts =
             try c.decodeIfPresent(Int.self, forKey: .notificationAttempts) ?? defaults.notificationAttempts
+        runbooks = try c.decodeIfPresent(String.self, forKey: .runbooks) ?? defaults.runbooks
+        catalogue = try c.decodeIfPresent(String.self, forKey: .catalogue)
+        response = try c.decodeIfPresent(ResponseSettings.self, forKey: .response) ?? ResponseSettings()
+        platform = try c.decodeIfPresent([String: PlatformCall].self, forKey: .platform) ?? [:]
+        for action in platform.keys where !["withdraw", "restore", "restrict", "lift"].contains(action) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .platform, in: c, debugDescription: "unknown platform action '\(action)' (withdraw, restore, restrict, lift)")
+        }
+        owners = try c.decodeIfPresent([OwnerWebhook].self, forKey: .owners) ?? []
         guard (0...65535).contains(port) else {
             throw DecodingError.dataCorruptedError(forKey: .port, in: c, debugDescription: "port out of range")
         }
@@ -136,4 +158,74 @@ struct AnyKey: CodingKey {
     var intValue: Int? { nil }
     init(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { nil }
+}
+
+/// A webhook of an owning agency (told of withdrawals of its datasets, with the traceback summary).
+public struct OwnerWebhook: Sendable, Hashable, Codable {
+    /// The agency, as written in the catalogue's `owner_agency`; `*` receives every agency's notices.
+    public var agency: String
+    /// Webhook URL.
+    public var url: String
+    /// HMAC secret for `X-Yujing-Signature`.
+    public var secret: String
+}
+
+/// Response settings: approvals, verification, notices, the allow-list.
+public struct ResponseSettings: Sendable, Hashable, Codable {
+    /// Manual withdrawals need a second operator's approval.
+    public var twoPersonRule = false
+    /// How often withdrawals are verified, adapters retried and restrictions expired, seconds.
+    public var tickSeconds = 2
+    /// A withdrawal still served after this long raises a warning, seconds.
+    public var verifyDeadlineSeconds = 120
+    /// How the public notice shows subjects.
+    public var noticeSubjects: NoticeSubjectPolicy = .masked
+    /// How far back the notice lists ended measures, days.
+    public var noticeDays = 90
+    /// Subjects never restricted: `app_key:K`, `user:U`, `ip:A`, `cidr:A/N`.
+    public var allowList: [String] = []
+    /// Platform adapter attempts per measure before it is reported failed.
+    public var adapterAttempts = 5
+
+    enum CodingKeys: String, CodingKey {
+        case twoPersonRule = "two_person_rule"
+        case tickSeconds = "tick_seconds"
+        case verifyDeadlineSeconds = "verify_deadline_seconds"
+        case noticeSubjects = "notice_subjects"
+        case noticeDays = "notice_days"
+        case allowList = "allow_list"
+        case adapterAttempts = "adapter_attempts"
+    }
+
+    /// Defaults.
+    public init() {}
+
+    /// Decodes with defaults; unknown keys are errors.
+    public init(from decoder: any Decoder) throws {
+        let keys = try decoder.container(keyedBy: AnyKey.self)
+        for key in keys.allKeys where CodingKeys(stringValue: key.stringValue) == nil {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(codingPath: [key], debugDescription: "unknown key '\(key.stringValue)'"))
+        }
+        let d = ResponseSettings()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        twoPersonRule = try c.decodeIfPresent(Bool.self, forKey: .twoPersonRule) ?? d.twoPersonRule
+        tickSeconds = try c.decodeIfPresent(Int.self, forKey: .tickSeconds) ?? d.tickSeconds
+        verifyDeadlineSeconds = try c.decodeIfPresent(Int.self, forKey: .verifyDeadlineSeconds) ?? d.verifyDeadlineSeconds
+        noticeSubjects = try c.decodeIfPresent(NoticeSubjectPolicy.self, forKey: .noticeSubjects) ?? d.noticeSubjects
+        noticeDays = try c.decodeIfPresent(Int.self, forKey: .noticeDays) ?? d.noticeDays
+        allowList = try c.decodeIfPresent([String].self, forKey: .allowList) ?? []
+        adapterAttempts = try c.decodeIfPresent(Int.self, forKey: .adapterAttempts) ?? d.adapterAttempts
+        for entry in allowList {
+            let parts = entry.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, RestrictedSubjectKind(rawValue: String(parts[0])) != nil else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .allowList, in: c, debugDescription: "allow_list entry '\(entry)': expected app_key:, user:, ip: or cidr:")
+            }
+        }
+        guard tickSeconds > 0, adapterAttempts > 0 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .tickSeconds, in: c, debugDescription: "tick_seconds and adapter_attempts must be > 0")
+        }
+    }
 }

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import YujingActions
+import YujingResponse
 import YujingRules
 import YujingStore
 
@@ -19,18 +20,22 @@ public struct YujingDaemon: Sendable {
     public let metrics: ServerMetrics
     /// Notification dispatcher.
     public let dispatcher: NotificationDispatcher
+    /// Response plans and measures.
+    public let responder: Responder
+    let responseTriggers: AsyncStream<[ResponseTrigger]>
     let logger: Logger
 
     /// Opens the store, rebuilds engine state and prepares receivers.
     /// - Parameters:
     ///   - configuration: Configuration.
     ///   - rules: Validated rules.
+    ///   - plans: Validated response plans.
     ///   - database: An open store (default: the configured SQLite file).
     ///   - sinks: Extra receivers (tests); configured Alertmanager and webhooks are added.
     ///   - logger: Logger from the composition root.
     /// - Throws: ``ServerError``.
     public init(
-        configuration: ServerConfiguration, rules: RuleSet, database: YujingDatabase? = nil,
+        configuration: ServerConfiguration, rules: RuleSet, plans: [ResponsePlan] = [], database: YujingDatabase? = nil,
         sinks: [any NotificationSink] = [], logger: Logger
     ) throws(ServerError) {
         self.configuration = configuration
@@ -62,9 +67,19 @@ public struct YujingDaemon: Sendable {
             sinks: receivers, capacity: configuration.notificationQueue,
             maxAttempts: configuration.notificationAttempts,
             logger: logger)
+        if let catalogue = configuration.catalogue {
+            let loaded = try CatalogueFile.load(path: catalogue, into: self.database)
+            logger.info(
+                "catalogue loaded",
+                metadata: ["catalogue.datasets": "\(loaded.datasets)", "catalogue.applications": "\(loaded.applications)"])
+        }
+        let (stream, continuation) = AsyncStream<[ResponseTrigger]>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        responseTriggers = stream
         pipeline = try Pipeline(
             database: self.database, rules: rules, configuration: configuration, metrics: metrics,
-            dispatcher: dispatcher, logger: logger)
+            dispatcher: dispatcher, logger: logger, responseTriggers: continuation)
+        responder = Responder(
+            database: self.database, plans: plans, configuration: configuration, logger: logger, pipeline: pipeline)
     }
 
     /// The router: health, metrics and the authenticated `/api/v1`.
@@ -105,6 +120,8 @@ public struct YujingDaemon: Sendable {
             .addRoutes(to: api)
         WarningsController(database: database, pipeline: pipeline).addRoutes(to: api)
         RulesController(pipeline: pipeline).addRoutes(to: api)
+        ResponseController(database: database, responder: responder, pipeline: pipeline).addRoutes(to: api)
+        PublicNoticeController(database: database, settings: configuration.response).addRoutes(to: router)
         return router
     }
 
@@ -118,9 +135,15 @@ public struct YujingDaemon: Sendable {
     ) -> some ApplicationProtocol {
         var services: [any Service] = [
             dispatcher, EngineService(pipeline: pipeline, configuration: configuration, logger: logger),
+            ResponseService(
+                responder: responder, triggers: responseTriggers, tickSeconds: configuration.response.tickSeconds,
+                logger: logger),
         ]
         if reloadOnSIGHUP {
-            services.append(RuleReloadService(pipeline: pipeline, directory: configuration.rules, logger: logger))
+            services.append(
+                RuleReloadService(
+                    pipeline: pipeline, responder: responder, configuration: configuration, database: database,
+                    logger: logger))
         }
         return Application(
             router: router(),

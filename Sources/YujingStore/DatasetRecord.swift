@@ -14,6 +14,8 @@ public struct DatasetRecord: Sendable, Hashable, Codable {
     public var urlPatterns: [String]
     /// Released file paths.
     public var filePaths: [String]
+    /// A public URL of the dataset, fetched to verify a withdrawal (expect 403, 404 or 410).
+    public var publicURL: String?
 
     /// Creates a dataset.
     /// - Parameters:
@@ -25,8 +27,9 @@ public struct DatasetRecord: Sendable, Hashable, Codable {
     ///   - filePaths: File paths.
     public init(
         id: String, title: String, ownerAgency: String, openCategory: OpenCategory, urlPatterns: [String] = [],
-        filePaths: [String] = []
+        filePaths: [String] = [], publicURL: String? = nil
     ) {
+        self.publicURL = publicURL
         self.id = id
         self.title = title
         self.ownerAgency = ownerAgency

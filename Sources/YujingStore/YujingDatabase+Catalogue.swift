@@ -9,12 +9,12 @@ extension YujingDatabase {
         try write { db in
             try db.execute(
                 sql: """
-                    INSERT OR REPLACE INTO dataset (id, title, owner_agency, open_category, url_patterns, file_paths)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT OR REPLACE INTO dataset (id, title, owner_agency, open_category, url_patterns, file_paths,
+                    public_url) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     dataset.id, dataset.title, dataset.ownerAgency, dataset.openCategory.rawValue,
-                    Self.jsonText(dataset.urlPatterns), Self.jsonText(dataset.filePaths),
+                    Self.jsonText(dataset.urlPatterns), Self.jsonText(dataset.filePaths), dataset.publicURL,
                 ])
         }
     }
@@ -26,12 +26,15 @@ extension YujingDatabase {
         try read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT id, title, owner_agency, open_category, url_patterns, file_paths FROM dataset ORDER BY id"
+                sql: """
+                    SELECT id, title, owner_agency, open_category, url_patterns, file_paths, public_url FROM dataset
+                    ORDER BY id
+                    """
             ).map { row in
                 DatasetRecord(
                     id: row[0], title: row[1], ownerAgency: row[2],
                     openCategory: OpenCategory(rawValue: row[3]) ?? .unconditional, urlPatterns: Self.jsonArray(row[4]),
-                    filePaths: Self.jsonArray(row[5]))
+                    filePaths: Self.jsonArray(row[5]), publicURL: row[6])
             }
         }
     }
@@ -44,7 +47,7 @@ extension YujingDatabase {
         try write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO approved_application (subject, dataset, purpose, scenario, valid_from_ms, valid_to_ms)
+                    INSERT OR IGNORE INTO approved_application (subject, dataset, purpose, scenario, valid_from_ms, valid_to_ms)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [

@@ -165,6 +165,70 @@ extension YujingDatabase {
                     BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
                     """)
         }
+        migrator.registerMigration("v2-response") { db in
+            try db.alter(table: "dataset") { t in t.add(column: "public_url", .text) }
+            try db.create(table: "withdrawal") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("dataset", .text).notNull().indexed()
+                t.column("state", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("warning_id", .integer)
+                t.column("plan", .text)
+                t.column("requested_by", .text).notNull()
+                t.column("approved_by", .text)
+                t.column("created_ms", .integer).notNull()
+                t.column("updated_ms", .integer).notNull()
+                t.column("since_ms", .integer).notNull()
+                t.column("adapter_status", .text).notNull()
+                t.column("adapter_attempts", .integer).notNull().defaults(to: 0)
+                t.column("adapter_error", .text)
+                t.column("verification_status", .text).notNull()
+                t.column("verification_detail", .text)
+                t.column("verified_ms", .integer)
+                t.column("drill", .text)
+            }
+            try db.create(table: "withdrawal_history") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("withdrawal_id", .integer).notNull().indexed().references("withdrawal", onDelete: .cascade)
+                t.column("time_ms", .integer).notNull()
+                t.column("state", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.column("reason", .text).notNull()
+            }
+            try db.create(table: "restriction") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("subject_kind", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("measure", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("ground", .integer).notNull()
+                t.column("reason", .text).notNull()
+                t.column("warning_id", .integer)
+                t.column("plan", .text)
+                t.column("requested_by", .text).notNull()
+                t.column("approved_by", .text)
+                t.column("created_ms", .integer).notNull()
+                t.column("starts_ms", .integer).notNull()
+                t.column("until_ms", .integer)
+                t.column("rate_per_minute", .integer)
+                t.column("repeat_index", .integer).notNull()
+                t.column("lifted_by", .text)
+                t.column("ended_ms", .integer)
+                t.column("drill", .text)
+            }
+            try db.create(
+                index: "approved_application_unique", on: "approved_application",
+                columns: ["subject", "dataset", "purpose", "valid_from_ms", "valid_to_ms"], unique: true)
+            try db.create(index: "restriction_subject", on: "restriction", columns: ["subject_kind", "subject", "created_ms"])
+            try db.create(table: "enforcement_report") { t in
+                t.primaryKey("agent", .text)
+                t.column("version", .text).notNull()
+                t.column("received_ms", .integer).notNull()
+                t.column("nginx_status", .text).notNull()
+                t.column("nginx_error", .text)
+                t.column("detail", .text).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import YujingResponse
 import YujingRules
 import YujingServer
 
@@ -28,18 +29,20 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let configuration: ServerConfiguration
         let rules: RuleSet
+        let plans: [ResponsePlan]
         do {
             configuration =
                 try config.map { path throws(ServerError) in try ServerConfiguration.load(path: path) }
                 ?? ServerConfiguration()
             rules = try RuleDirectory.load(path: configuration.rules)
+            plans = try ResponsePlans.load(directory: configuration.runbooks)
         } catch {
             FileHandle.standardError.write(Data("yujing serve: \(error)\n".utf8))
             throw ExitCode(2)
         }
         let daemon: YujingDaemon
         do {
-            daemon = try YujingDaemon(configuration: configuration, rules: rules, logger: logger)
+            daemon = try YujingDaemon(configuration: configuration, rules: rules, plans: plans, logger: logger)
         } catch {
             FileHandle.standardError.write(Data("yujing serve: \(error)\n".utf8))
             throw ExitCode(1)
@@ -48,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
             "yujing serve starting",
             metadata: [
                 "http.address": "\(configuration.host):\(configuration.port)", "db.path": "\(configuration.database)",
-                "rules.count": "\(rules.rules.count)",
+                "rules.count": "\(rules.rules.count)", "plans.count": "\(plans.count)",
             ])
         let group = ServiceGroup(
             configuration: .init(

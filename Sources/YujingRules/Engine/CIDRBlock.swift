@@ -1,11 +1,12 @@
 import Foundation
 
 /// An IPv4 or IPv6 network in CIDR notation, matched against address text without Foundation.
-struct CIDRBlock: Sendable, Hashable {
+public struct CIDRBlock: Sendable, Hashable {
     let bytes: [UInt8]
     let prefix: Int
 
-    init?(_ text: String) {
+    /// Parses `a.b.c.d/n`, an IPv6 block, or a single address.
+    public init?(_ text: String) {
         let parts = text.split(separator: "/", maxSplits: 1)
         guard let first = parts.first, let address = IPAddressText.parse(Substring(first)) else { return nil }
         let maxPrefix = address.count * 8
@@ -16,6 +17,12 @@ struct CIDRBlock: Sendable, Hashable {
             prefix = maxPrefix
         }
         bytes = address
+    }
+
+    /// Whether an address (text) is inside the block.
+    public func contains(address text: String) -> Bool {
+        guard let address = IPAddressText.parse(Substring(text)) else { return false }
+        return contains(address)
     }
 
     func contains(_ address: [UInt8]) -> Bool {

@@ -156,10 +156,15 @@ final class CompiledRule {
         evidence += ", window \(windowText)"
         if !keyText.isEmpty { evidence += ", \(keyText)" }
         if let detail { evidence += ", \(detail)" }
-        return WarningSignal(
+        var signal = WarningSignal(
             ruleID: definition.id, title: definition.title, level: level, isEscalation: previousTier >= 0,
             labels: labels, annotations: annotations, startsAtMillis: startsAt, count: count, value: value,
             fingerprint: Fingerprint.hex([definition.id] + parts), evidence: evidence)
+        var keys: [String: String] = [:]
+        for (index, field) in groupBy.enumerated() where index < parts.count { keys[field.rawValue] = parts[index] }
+        if let kind = labels["subject_kind"] { keys["subject_kind"] = kind }
+        signal.keys = keys
+        return signal
     }
 
     static func labelName(_ field: EventField) -> String {

@@ -27,6 +27,9 @@ public struct WarningSignal: Sendable, Hashable, Codable {
     public var fingerprint: String
     /// One-line summary of the evidence (masked).
     public var evidence: String
+    /// The group-by values in clear (`subject`, `ip`, `dataset`, ...) and `subject_kind`, for response measures only:
+    /// never shown, stored or sent.
+    public var keys: [String: String]? = nil
 
     /// Creates a signal.
     /// - Parameters:

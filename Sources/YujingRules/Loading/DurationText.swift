@@ -1,6 +1,7 @@
 /// Durations in rule files: `500ms`, `30s`, `10m`, `2h`, `1d`, `1w`, or a bare number of seconds.
-enum DurationText {
-    static func milliseconds(_ text: String) -> Int64? {
+public enum DurationText {
+    /// Milliseconds of a duration text, or nil.
+    public static func milliseconds(_ text: String) -> Int64? {
         let trimmed = text.trimmingSpaces
         let units: [(String, Double)] = [
             ("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000),
@@ -16,7 +17,8 @@ enum DurationText {
         return Int64((seconds * 1_000).rounded())
     }
 
-    static func text(_ millis: Int64) -> String {
+    /// The shortest text of a duration (`1d`, `90m`, `500ms`).
+    public static func text(_ millis: Int64) -> String {
         if millis % 86_400_000 == 0 { return "\(millis / 86_400_000)d" }
         if millis % 3_600_000 == 0 { return "\(millis / 3_600_000)h" }
         if millis % 60_000 == 0 { return "\(millis / 60_000)m" }
