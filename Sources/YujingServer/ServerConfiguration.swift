@@ -168,6 +168,13 @@ public struct OwnerWebhook: Sendable, Hashable, Codable {
     public var url: String
     /// HMAC secret for `X-Yujing-Signature`.
     public var secret: String
+
+    /// Creates an owner webhook.
+    public init(agency: String, url: String, secret: String) {
+        self.agency = agency
+        self.url = url
+        self.secret = secret
+    }
 }
 
 /// Response settings: approvals, verification, notices, the allow-list.

@@ -68,7 +68,9 @@ import YujingStore
         let logger = Logger(label: "test")
         let daemon = try YujingDaemon(
             configuration: configuration, rules: try RuleDirectory.load(path: rules.path), logger: logger)
-        let service = RuleReloadService(pipeline: daemon.pipeline, directory: rules.path, logger: logger)
+        let service = RuleReloadService(
+            pipeline: daemon.pipeline, responder: daemon.responder, configuration: configuration,
+            database: daemon.database, logger: logger)
         try "- id: broken\n  title: x\n  kind: nope\n".write(
             to: rules.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
         #expect(throws: ServerError.self) { try RuleDirectory.load(path: rules.path) }

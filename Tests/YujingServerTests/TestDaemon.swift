@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import YujingActions
+import YujingResponse
 import YujingRules
 import YujingServer
 import YujingStore
@@ -15,6 +16,10 @@ struct TestDaemon: Sendable {
     var configuration: ServerConfiguration
     let rules: RuleSet
     var tokens: [TokenRole: String] = [:]
+    /// The shipped response plans (`Runbooks/`).
+    static func shippedPlans() throws -> [ResponsePlan] {
+        try ResponsePlanLoader.load(directory: repositoryRoot.appendingPathComponent("Runbooks").path)
+    }
 
     static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -43,12 +48,13 @@ struct TestDaemon: Sendable {
 
     /// Runs the daemon live on 127.0.0.1 with a random port.
     func run<Value: Sendable>(
-        sinks: [any NotificationSink] = [],
+        sinks: [any NotificationSink] = [], plans: [ResponsePlan] = [],
         _ body: @Sendable (any TestClientProtocol, YujingDaemon) async throws -> Value
     ) async throws -> Value {
         var logger = Logger(label: "yujing-test")
         logger.logLevel = .warning
-        let daemon = try YujingDaemon(configuration: configuration, rules: rules, sinks: sinks, logger: logger)
+        let daemon = try YujingDaemon(
+            configuration: configuration, rules: rules, plans: plans, sinks: sinks, logger: logger)
         let app = daemon.application(reloadOnSIGHUP: false)
         return try await app.test(.live) { client in try await body(client, daemon) }
     }
@@ -70,6 +76,26 @@ enum Batches {
     static func finding(dataset: String, count: Int, time: String = "2026-03-01T08:00:00Z") -> [String: Any] {
         [
             "type": "finding", "time": time, "dataset": dataset, "file": "\(dataset).csv", "kind": "cn_resident_id",
+            "count": count, "masked_samples": ["110101********1234"], "keyed_hashes": ["ab12"],
+        ]
+    }
+
+    static func download(
+        subject: String, dataset: String, millis: Int64, status: Int = 200, ip: String = "203.0.113.9",
+        drill: String? = nil, bytes: Int = 4096
+    ) -> [String: Any] {
+        var event: [String: Any] = [
+            "type": "access", "time": millis, "node": "web-1", "ip": ip, "method": "GET",
+            "path": "/datasets/\(dataset)/files/data.csv", "status": status, "bytes": bytes, "user_agent": "curl/8",
+            "dataset": dataset, "channel": "download", "subject": subject, "subject_kind": "app_key",
+        ]
+        if let drill { event["drill"] = drill }
+        return event
+    }
+
+    static func findingNow(dataset: String, count: Int, millis: Int64) -> [String: Any] {
+        [
+            "type": "finding", "time": millis, "dataset": dataset, "file": "\(dataset).csv", "kind": "cn_resident_id",
             "count": count, "masked_samples": ["110101********1234"], "keyed_hashes": ["ab12"],
         ]
     }
