@@ -100,7 +100,8 @@ public actor Responder {
         let (withdrawal, created) = try database.openWithdrawal(
             dataset: dataset, reason: "\(plan.title) (warning \(warning.id): \(warning.title))", actor: "plan:\(plan.id)",
             approved: automatic, warningID: warning.id, plan: plan.id, sinceMillis: nil,
-            adapterEnabled: adapter.handles("withdraw"), nowMillis: Self.now())
+            adapterEnabled: adapter.handles("withdraw"),
+            leakMarginMillis: Int64(configuration.response.tracebackMarginSeconds) * 1000, nowMillis: Self.now())
         guard created else { return }
         logger.notice(
             "withdrawal opened by plan",
@@ -150,7 +151,8 @@ public actor Responder {
         let approved = !configuration.response.twoPersonRule
         let (withdrawal, created) = try database.openWithdrawal(
             dataset: dataset, reason: reason, actor: actor, approved: approved, warningID: warningID, plan: nil,
-            sinceMillis: sinceMillis, adapterEnabled: adapter.handles("withdraw"), nowMillis: Self.now())
+            sinceMillis: sinceMillis, adapterEnabled: adapter.handles("withdraw"),
+            leakMarginMillis: Int64(configuration.response.tracebackMarginSeconds) * 1000, nowMillis: Self.now())
         if created, approved { return try await execute(withdrawal, actor: actor) }
         return withdrawal
     }

@@ -193,6 +193,8 @@ public struct ResponseSettings: Sendable, Hashable, Codable {
     public var allowList: [String] = []
     /// Platform adapter attempts per measure before it is reported failed.
     public var adapterAttempts = 5
+    /// The traceback starts this long before the first identifier finding (a file is served before it is scanned).
+    public var tracebackMarginSeconds = 300
 
     enum CodingKeys: String, CodingKey {
         case twoPersonRule = "two_person_rule"
@@ -202,6 +204,7 @@ public struct ResponseSettings: Sendable, Hashable, Codable {
         case noticeDays = "notice_days"
         case allowList = "allow_list"
         case adapterAttempts = "adapter_attempts"
+        case tracebackMarginSeconds = "traceback_margin_seconds"
     }
 
     /// Defaults.
@@ -223,6 +226,8 @@ public struct ResponseSettings: Sendable, Hashable, Codable {
         noticeDays = try c.decodeIfPresent(Int.self, forKey: .noticeDays) ?? d.noticeDays
         allowList = try c.decodeIfPresent([String].self, forKey: .allowList) ?? []
         adapterAttempts = try c.decodeIfPresent(Int.self, forKey: .adapterAttempts) ?? d.adapterAttempts
+        tracebackMarginSeconds =
+            try c.decodeIfPresent(Int.self, forKey: .tracebackMarginSeconds) ?? d.tracebackMarginSeconds
         for entry in allowList {
             let parts = entry.split(separator: ":", maxSplits: 1)
             guard parts.count == 2, RestrictedSubjectKind(rawValue: String(parts[0])) != nil else {

@@ -26,15 +26,18 @@ extension YujingDatabase {
     ///   - approved: Whether it starts approved (automatic plan, or no two-person rule).
     ///   - warningID: Warning answered.
     ///   - plan: Plan id.
-    ///   - sinceMillis: Traceback start (nil: the first identifier finding of the dataset in the last 30 days, or now).
+    ///   - sinceMillis: Traceback start (nil: the first identifier finding of the dataset in the last 30 days, minus
+    ///     the margin, or now).
     ///   - adapterEnabled: Whether a platform adapter will be called.
+    ///   - leakMarginMillis: How far before the first finding the traceback starts (the file was published before
+    ///     it was scanned).
     ///   - drill: Drill id.
     ///   - nowMillis: Time.
     /// - Returns: The withdrawal and whether it was created now.
     /// - Throws: ``StoreError``.
     public func openWithdrawal(
         dataset: String, reason: String, actor: String, approved: Bool, warningID: Int64?, plan: String?,
-        sinceMillis: Int64?, adapterEnabled: Bool, drill: String? = nil, nowMillis: Int64
+        sinceMillis: Int64?, adapterEnabled: Bool, leakMarginMillis: Int64 = 0, drill: String? = nil, nowMillis: Int64
     ) throws(StoreError) -> (WithdrawalRecord, created: Bool) {
         try write { db -> (WithdrawalRecord, created: Bool) in
             if let open = try Row.fetchOne(
@@ -56,7 +59,8 @@ extension YujingDatabase {
                         sql: """
                             SELECT MIN(time_ms) FROM finding WHERE dataset = ? AND count > 0 AND kind NOT LIKE 'scan_%'
                             AND time_ms >= ? AND drill IS ?
-                            """, arguments: [dataset, nowMillis - 30 * 86_400_000, drill]) ?? nowMillis
+                            """, arguments: [dataset, nowMillis - 30 * 86_400_000, drill]).map { $0 - leakMarginMillis }
+                    ?? nowMillis
             }
             let state: WithdrawalState = approved ? .approved : .proposed
             try db.execute(

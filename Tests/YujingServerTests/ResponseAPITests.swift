@@ -72,6 +72,7 @@ final class FakePlatform: Sendable {
             var configured = try TestDaemon()
             defer { configured.remove() }
             configured.configuration.response.tickSeconds = 1
+            configured.configuration.response.tracebackMarginSeconds = 10
             configured.configuration.platform = [
                 "withdraw": PlatformCall(
                     url: "\(base)/admin/datasets/{{dataset}}/offline", body: #"{"reason":"{{reason}}"}"#,
