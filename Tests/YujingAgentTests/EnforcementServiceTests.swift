@@ -74,6 +74,7 @@ import Testing
         #expect(withdrawals.first?["files_moved"] as? Int == 1)
         #expect(withdrawals.first?["status"] as? String == "done")
         #expect(withdrawals.first?["error"] is NSNull)
+        try await nginx.waitUntilReloaded()
         #expect(try HTTPProbe.status(port: nginx.port, path: "/datasets/ds-1/file.csv") == 404)
         #expect(try HTTPProbe.status(port: nginx.port, path: "/open.txt?appKey=k-abc") == 403)
         #expect(read(directory.file("quarantine/ds-1/ds-1/file.csv")) == "a\n")
@@ -109,6 +110,8 @@ import Testing
         let restored = try #require(second["restored"] as? [[String: Any]])
         #expect(restored.first?["files_moved"] as? Int == 1)
         #expect(restored.first?["status"] as? String == "done")
+        try await nginx.waitUntilReloaded()
+        #expect(nginx.reloadCount == 2)
         #expect(try await HTTPProbe.waitForStatus(200, port: nginx.port, path: "/datasets/ds-1/file.csv") == 200)
         #expect(try HTTPProbe.status(port: nginx.port, path: "/open.txt?appKey=k-abc") == 200)
     }

@@ -120,6 +120,7 @@ import Testing
             EnforcementDocument(version: "v1", withdrawals: [withdrawal], restrictions: restrictions), now: Date())
         #expect(first.nginx == .init(status: .applied))
         #expect(first.withdrawals == [.init(id: 3, dataset: "ds-1", filesMoved: 2, status: .done)])
+        try await nginx.waitUntilReloaded()
         #expect(try await HTTPProbe.waitForStatus(410, port: port, path: "/datasets/ds-1/file.csv") == 410)
         #expect(try HTTPProbe.status(port: port, path: "/datasets/ds-1/file2.csv") == 410)
         #expect(try HTTPProbe.status(port: port, path: "/datasets/ds-2/other.csv") == 200)
@@ -176,6 +177,7 @@ import Testing
         let restored = await applier.apply(EnforcementDocument(version: "v3", restored: [withdrawal]), now: Date())
         #expect(restored.nginx == .init(status: .applied))
         #expect(restored.restored == [.init(id: 3, dataset: "ds-1", filesMoved: 2, status: .done)])
+        try await nginx.waitUntilReloaded()
         #expect(try await HTTPProbe.waitForStatus(200, port: port, path: "/datasets/ds-1/file.csv") == 200)
         #expect(try HTTPProbe.get(port: port, path: "/datasets/ds-1/file.csv").body == "id,name\n1,a\n")
         #expect(try HTTPProbe.status(port: port, path: "/datasets/ds-1/file2.csv") == 200)
@@ -209,9 +211,12 @@ import Testing
             version: "v1",
             restrictions: [Restriction(id: 1, subjectKind: "app_key", subject: "k1", measure: "suspend", until: start + 60)])
         #expect(await applier.apply(document, now: start).nginx.status == .applied)
+        try await nginx.waitUntilReloaded()
         #expect(try await HTTPProbe.waitForStatus(403, port: nginx.port, path: "/open.txt?appKey=k1") == 403)
         #expect(await applier.refresh(now: start + 30) == .init(status: .unchanged))
         #expect(await applier.refresh(now: start + 61) == .init(status: .applied))
+        try await nginx.waitUntilReloaded()
+        #expect(nginx.reloadCount == 2)
         #expect(try await HTTPProbe.waitForStatus(200, port: nginx.port, path: "/open.txt?appKey=k1") == 200)
     }
 }

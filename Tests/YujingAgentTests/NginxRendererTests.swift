@@ -120,7 +120,7 @@ import Testing
         #expect(doubled.server == first.server)
     }
 
-    @Test func urlPatternsBecomeAnchoredEscapedRegexes() {
+    @Test func urlPatternsBecomeAnchoredEscapedRegexes() throws {
         #expect(NginxRenderer.urlRegex("/datasets/ds-1/**") == "/datasets/ds-1/.*")
         #expect(NginxRenderer.urlRegex("/datasets/*/file.csv") == "/datasets/[^/]*/file\\\\.csv")
         #expect(NginxRenderer.urlRegex("/a+b(c)[d]{2}|$x^ y?") == "/a\\\\+b\\\\(c\\\\)\\\\[d\\\\]\\\\{2\\\\}\\\\|\\\\$x\\\\^\\\\ y\\\\?")

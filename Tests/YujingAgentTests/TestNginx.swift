@@ -104,10 +104,23 @@ final class TestNginx {
         return pid_t(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// Reloads nginx has performed so far (the master logs each SIGHUP at `notice`).
-    var reloadCount: Int {
+    func count(_ marker: String) -> Int {
         let text = (FileManager.default.contents(atPath: errorLog)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return text.components(separatedBy: "reconfiguring").count - 1
+        return text.components(separatedBy: marker).count - 1
+    }
+
+    /// Reloads nginx has performed so far (the master logs each SIGHUP at `notice`).
+    var reloadCount: Int { count("(SIGHUP) received") }
+
+    /// Waits until every reload has finished: the old worker (one per reload) has exited, so no request can
+    /// reach a worker with the previous configuration.
+    func waitUntilReloaded(seconds: Double = 10) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if count("exited with code") >= reloadCount { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestFailure("nginx did not finish reloading: \(reloadCount) reloads")
     }
 
     /// Stops the instance this test started (SIGTERM to its own child process) and waits for it.
