@@ -5,7 +5,7 @@ import YujingParsing
 extension AgentConfiguration {
     static let topKeys: Set<String> = [
         "name", "node", "center", "key_file", "checkpoint_dir", "spool", "batch", "retry", "heartbeat_seconds",
-        "max_line_bytes", "poll_ms", "min_confidence", "access_logs", "datasets",
+        "max_line_bytes", "poll_ms", "min_confidence", "access_logs", "datasets", "enforcement",
     ]
 
     /// Loads a configuration file.
@@ -166,8 +166,13 @@ extension AgentConfiguration {
                 configuration.datasetPollMillis = try reader.int(node, "poll_ms", range: 10...3_600_000)
             }
         }
-        guard !configuration.accessLogs.isEmpty || !configuration.datasets.isEmpty else {
-            throw reader.fail(root, "configuration: give at least one of 'access_logs' or 'datasets'")
+        if let node = top["enforcement"] {
+            configuration.enforcement = try enforcement(node, reader: reader, datasets: configuration.datasets)
+        }
+        guard !configuration.accessLogs.isEmpty || !configuration.datasets.isEmpty
+            || configuration.enforcement != nil
+        else {
+            throw reader.fail(root, "configuration: give at least one of 'access_logs', 'datasets' or 'enforcement'")
         }
         return configuration
     }

@@ -46,6 +46,8 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var accessLogs: [AccessLogSource] = []
     /// Dataset release folders.
     public var datasets: [DatasetSource] = []
+    /// Local enforcement of withdrawals and restrictions (quarantine, nginx), when configured.
+    public var enforcement: EnforcementConfiguration?
 
     /// Creates a configuration.
     /// - Parameters:

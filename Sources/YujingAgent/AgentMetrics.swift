@@ -40,6 +40,20 @@ public final class AgentMetrics: @unchecked Sendable {
         case datasetUnchanged = "dataset_unchanged"
         /// Dataset files that could not be read.
         case datasetErrors = "dataset_errors"
+        /// Enforcement documents applied (a new version, or a retry after a failure).
+        case enforcementApplies = "enforcement_applies"
+        /// Failed fetches of the enforcement document or failed report posts (retried next poll).
+        case enforcementFetchFailures = "enforcement_fetch_failures"
+        /// Successful nginx reloads with new includes.
+        case nginxReloads = "nginx_reloads"
+        /// Include updates rolled back because the test or the reload failed.
+        case nginxFailures = "nginx_failures"
+        /// Dataset files moved into quarantine.
+        case filesQuarantined = "files_quarantined"
+        /// Dataset files moved back from quarantine.
+        case filesRestored = "files_restored"
+        /// Files that could not be moved into or out of quarantine.
+        case quarantineFailures = "quarantine_failures"
     }
 
     private let lock = NSLock()

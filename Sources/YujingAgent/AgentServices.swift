@@ -35,6 +35,11 @@ public enum AgentServices {
             services.append(
                 LogTailService(configuration: configuration, shipper: shipper, metrics: metrics, logger: logger))
         }
+        if configuration.enforcement != nil {
+            let applier = try EnforcementApplier(configuration: configuration, metrics: metrics, logger: logger)
+            services.append(
+                EnforcementService(configuration: configuration, applier: applier, metrics: metrics, logger: logger))
+        }
         return services
     }
 }
