@@ -14,7 +14,7 @@ final class TestCenter {
     let configPath: String
     let process: ManagedProcess
 
-    init(directory: TestDirectory, binary: String) throws {
+    init(directory: TestDirectory, binary: String, extraConfig: String = "") throws {
         self.directory = directory
         self.binary = binary
         port = try Self.freePort()
@@ -28,7 +28,8 @@ final class TestCenter {
             port: \(port)
             rules: \(rules)
             retention_days: 36500
-            """)
+
+            """ + extraConfig)
         process = ManagedProcess(
             binary: binary, arguments: ["serve", "--config", configPath, "--log-level", "warning"],
             directory: directory.path, logPath: directory.file("center.log"))
@@ -38,8 +39,13 @@ final class TestCenter {
 
     /// `yujing token create --role agent`.
     func createAgentToken(name: String) throws -> String {
+        try createToken(name: name, role: "agent")
+    }
+
+    /// `yujing token create --role ROLE`.
+    func createToken(name: String, role: String) throws -> String {
         let (status, out, err) = try YujingBinary.run(
-            binary, ["token", "create", "--config", configPath, "--role", "agent", "--name", name], in: directory.path)
+            binary, ["token", "create", "--config", configPath, "--role", role, "--name", name], in: directory.path)
         guard status == 0 else { throw TestFailure("token create failed: \(err)") }
         return out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
