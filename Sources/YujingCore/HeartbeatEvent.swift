@@ -12,7 +12,11 @@ public struct HeartbeatEvent: Sendable, Hashable, Codable {
     ///   - timeMillis: Event time in epoch milliseconds.
     ///   - agent: Agent name.
     ///   - node: Node name.
-    public init(timeMillis: Int64, agent: String, node: String = "") {
+    /// The drill this heartbeat belongs to, when injected by a drill.
+    public var drillID: String?
+
+    public init(timeMillis: Int64, agent: String, node: String = "", drillID: String? = nil) {
+        self.drillID = drillID
         self.timeMillis = timeMillis
         self.agent = agent
         self.node = node

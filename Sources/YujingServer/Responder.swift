@@ -97,12 +97,21 @@ public actor Responder {
 
     func withdrawByPlan(_ plan: ResponsePlan, dataset: String, warning: WarningRecord) async throws {
         let automatic = plan.mode == .automatic
+        let drill = warning.labels["drill"]
         let (withdrawal, created) = try database.openWithdrawal(
             dataset: dataset, reason: "\(plan.title) (warning \(warning.id): \(warning.title))", actor: "plan:\(plan.id)",
             approved: automatic, warningID: warning.id, plan: plan.id, sinceMillis: nil,
-            adapterEnabled: adapter.handles("withdraw"),
-            leakMarginMillis: Int64(configuration.response.tracebackMarginSeconds) * 1000, nowMillis: Self.now())
+            adapterEnabled: drill == nil && adapter.handles("withdraw"),
+            leakMarginMillis: Int64(configuration.response.tracebackMarginSeconds) * 1000, drill: drill,
+            nowMillis: Self.now())
         guard created else { return }
+        if let drill {
+            logger.notice(
+                "drill: withdrawal simulated",
+                metadata: ["drill.id": "\(drill)", "dataset.id": "\(dataset)", "withdrawal.id": "\(withdrawal.id)"])
+            if automatic { try simulateExecution(withdrawal, actor: "plan:\(plan.id)", drill: drill) }
+            return
+        }
         logger.notice(
             "withdrawal opened by plan",
             metadata: [
@@ -130,7 +139,8 @@ public actor Responder {
             reason: "\(plan.title) (warning \(trigger.warning.id): \(trigger.warning.title))",
             durationMillis: template.durationMillis, ratePerMinute: template.ratePerMinute,
             escalation: template.escalation, warningID: trigger.warning.id, plan: plan.id,
-            needsApproval: plan.mode == .approval || template.measure == .close, actor: "plan:\(plan.id)")
+            needsApproval: plan.mode == .approval || template.measure == .close, actor: "plan:\(plan.id)",
+            drill: trigger.warning.labels["drill"])
     }
 
     // MARK: Withdrawals
@@ -168,6 +178,10 @@ public actor Responder {
         let approved = try database.transitionWithdrawal(
             id: id, to: .approved, actor: actor, reason: comment.isEmpty ? "approved" : comment,
             distinctApprover: configuration.response.twoPersonRule, nowMillis: Self.now())
+        if let drill = approved.drill {
+            try simulateExecution(approved, actor: actor, drill: drill)
+            return try database.withdrawal(id: id) ?? approved
+        }
         return try await execute(approved, actor: actor)
     }
 
@@ -180,6 +194,17 @@ public actor Responder {
         await callAdapter(for: executing)
         await notifyOwner(executing)
         return executing
+    }
+
+    /// A drill's withdrawal: recorded and shown, never sent to the platform adapter, agents or owners.
+    func simulateExecution(_ withdrawal: WithdrawalRecord, actor: String, drill: String) throws {
+        let now = Self.now()
+        try database.transitionWithdrawal(
+            id: withdrawal.id, to: .executing, actor: actor, reason: "simulated (drill \(drill))", nowMillis: now)
+        try database.recordVerification(
+            id: withdrawal.id, status: "simulated", detail: "drill \(drill): not enforced", nowMillis: now)
+        try database.transitionWithdrawal(
+            id: withdrawal.id, to: .withdrawn, actor: actor, reason: "simulated (drill \(drill))", nowMillis: Self.now())
     }
 
     /// Cancels a proposed or approved withdrawal.
@@ -339,7 +364,7 @@ public actor Responder {
     public func restrict(
         kind: RestrictedSubjectKind, subject: String, measure: RestrictionMeasure, ground: Article26Ground,
         reason: String, durationMillis: Int64?, ratePerMinute: Int?, escalation: Escalation?, warningID: Int64?,
-        plan: String?, needsApproval: Bool, actor: String
+        plan: String?, needsApproval: Bool, actor: String, drill: String? = nil
     ) async throws -> RestrictionRecord? {
         if isAllowListed(kind: kind, subject: subject) {
             logger.notice(
@@ -350,7 +375,7 @@ public actor Responder {
                 detail: "measure=\(measure.rawValue)", nowMillis: Self.now())
             return nil
         }
-        if let open = try database.openRestriction(kind: kind, subject: subject), open.measure >= measure {
+        if let open = try database.openRestriction(kind: kind, subject: subject, drill: drill), open.measure >= measure {
             return nil
         }
         let now = Self.now()
@@ -358,18 +383,19 @@ public actor Responder {
         var repeatIndex = 0
         if let escalation {
             repeatIndex = try database.restrictionCount(
-                kind: kind, subject: subject, sinceMillis: now - escalation.withinMillis)
+                kind: kind, subject: subject, sinceMillis: now - escalation.withinMillis, drill: drill)
             if let base = durationMillis {
                 duration = escalation.duration(baseMillis: base, priorCount: repeatIndex)
             }
         } else {
-            repeatIndex = try database.restrictionCount(kind: kind, subject: subject, sinceMillis: now - 30 * 86_400_000)
+            repeatIndex = try database.restrictionCount(
+                kind: kind, subject: subject, sinceMillis: now - 30 * 86_400_000, drill: drill)
         }
         let record = try database.imposeRestriction(
             RestrictionInput(
                 subjectKind: kind, subject: subject, measure: measure, ground: ground, reason: reason,
                 durationMillis: duration, ratePerMinute: ratePerMinute, warningID: warningID, plan: plan,
-                needsApproval: needsApproval, repeatIndex: repeatIndex),
+                needsApproval: needsApproval, repeatIndex: repeatIndex, drill: drill),
             actor: actor, nowMillis: now)
         logger.notice(
             "restriction \(record.state == .active ? "imposed" : "proposed")",
@@ -377,7 +403,7 @@ public actor Responder {
                 "restriction.id": "\(record.id)", "restriction.measure": "\(measure.rawValue)",
                 "subject.kind": "\(kind.rawValue)", "restriction.repeat": "\(repeatIndex)",
             ])
-        if record.state == .active { await activated(record) }
+        if record.state == .active, drill == nil { await activated(record) }
         return record
     }
 
@@ -405,7 +431,7 @@ public actor Responder {
     /// Approves a proposed restriction.
     public func approveRestriction(id: Int64, actor: String) async throws -> RestrictionRecord {
         let record = try database.approveRestriction(id: id, actor: actor, nowMillis: Self.now())
-        await activated(record)
+        if record.drill == nil { await activated(record) }
         return record
     }
 
@@ -473,7 +499,7 @@ public actor Responder {
                 logger.info("restrictions expired", metadata: ["count": "\(expired.count)"])
             }
             await retryRestrictionCalls()
-            for withdrawal in try database.withdrawals(states: [.executing, .withdrawn]) {
+            for withdrawal in try database.withdrawals(states: [.executing, .withdrawn], includeDrills: false) {
                 if withdrawal.adapterStatus == "pending" { await callAdapter(for: withdrawal) }
                 if withdrawal.state == .executing { await verify(withdrawal, now: now) }
                 if try database.cleanRescan(dataset: withdrawal.dataset, afterMillis: withdrawal.createdMillis) {

@@ -104,7 +104,8 @@ struct ResponseController {
 
     @Sendable func listDatasets(request: Request, context: YujingRequestContext) async throws -> DatasetList {
         _ = try context.require(.readers)
-        return DatasetList(datasets: try WarningsController.store { try database.datasets() }.map(DatasetView.init))
+        return DatasetList(
+            datasets: try WarningsController.store { try database.datasets(includeDrills: false) }.map(DatasetView.init))
     }
 
     @Sendable func putDataset(request: Request, context: YujingRequestContext) async throws -> DatasetView {
@@ -222,16 +223,18 @@ struct ResponseController {
         let dataset = try WarningsController.store { try database.dataset(id: id) }
         var since = try Self.time(query["since"].map(String.init), field: "since")
         if since == nil {
+            let drill = query["drill"].map(String.init)
             since = try WarningsController.store {
-                try database.withdrawals(dataset: id, includeDrills: false, limit: 1).first?.sinceMillis
+                try database.withdrawals(dataset: id, includeDrills: false, drill: drill, limit: 1).first?.sinceMillis
             }
         }
         guard let sinceMillis = since else {
             throw HTTPError(.badRequest, message: "since: required when the dataset has no withdrawal")
         }
         let until = try Self.time(query["until"].map(String.init), field: "until")
+        let drill = query["drill"].map(String.init)
         let rows = try WarningsController.store {
-            try database.traceback(dataset: id, sinceMillis: sinceMillis, untilMillis: until)
+            try database.traceback(dataset: id, sinceMillis: sinceMillis, untilMillis: until, drill: drill)
         }
         let views = rows.map(TracebackView.init)
         let wantsCSV =
@@ -280,7 +283,10 @@ struct ResponseController {
             }
         }
         let dataset = query["dataset"].map(String.init)
-        let rows = try WarningsController.store { try database.withdrawals(states: states, dataset: dataset) }
+        let drill = query["drill"].map(String.init)
+        let rows = try WarningsController.store {
+            try database.withdrawals(states: states, dataset: dataset, includeDrills: false, drill: drill)
+        }
         return WithdrawalList(withdrawals: rows.map { WithdrawalView($0) })
     }
 
@@ -361,7 +367,10 @@ struct ResponseController {
                 states.insert(state)
             }
         }
-        let rows = try WarningsController.store { try database.restrictions(states: states) }
+        let drill = request.uri.queryParameters["drill"].map(String.init)
+        let rows = try WarningsController.store {
+            try database.restrictions(states: states, includeDrills: false, drill: drill)
+        }
         return RestrictionList(restrictions: rows.map(RestrictionView.init))
     }
 

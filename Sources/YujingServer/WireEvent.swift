@@ -80,7 +80,7 @@ struct WireEvent: Decodable {
         case "heartbeat":
             let node = try c.decodeIfPresent(String.self, forKey: .node) ?? ""
             let eventAgent = try c.decodeIfPresent(String.self, forKey: .agent)
-            make = { agent in .heartbeat(HeartbeatEvent(timeMillis: time, agent: eventAgent ?? agent, node: node)) }
+            make = { agent in .heartbeat(HeartbeatEvent(timeMillis: time, agent: eventAgent ?? agent, node: node, drillID: drill)) }
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: c, debugDescription: "expected access, finding or heartbeat")
