@@ -37,7 +37,8 @@ import Testing
         #expect(read(directory.file("www/datasets/ds-10/c.csv")) == "c")
         #expect(read(directory.file("www/datasets/ds-2/d.csv")) == "d")
         #expect(read(directory.file("www/datasets/ds-1/sub/not-matched.csv")) == "n")
-        let mode = try #require(FileManager.default.attributesOfItem(atPath: quarantineDirectory)[.posixPermissions] as? Int)
+        let mode = try #require(
+            FileManager.default.attributesOfItem(atPath: quarantineDirectory)[.posixPermissions] as? Int)
         #expect(mode == 0o700)
 
         // Idempotent: nothing left to move.
@@ -57,7 +58,8 @@ import Testing
         let directory = try TestDirectory()
         defer { directory.remove() }
         let quarantine = Quarantine(
-            directory: directory.file("quarantine"), sources: [DatasetSource(pattern: directory.file("www/{dataset}/*"))])
+            directory: directory.file("quarantine"),
+            sources: [DatasetSource(pattern: directory.file("www/{dataset}/*"))])
         try directory.write("www/ds-1/a.csv", "new")
         try directory.write("quarantine/ds-1/ds-1/a.csv", "old")
         let withdrawn = quarantine.withdraw(dataset: "ds-1")
@@ -74,7 +76,10 @@ import Testing
         }
         // A quarantined file no source attributes to the dataset stays in quarantine.
         try directory.write("quarantine/ds-2/elsewhere/x.csv", "x")
-        #expect(quarantine.restore(dataset: "ds-2").failures == ["elsewhere/x.csv: no dataset source matches it; kept in quarantine"])
+        #expect(
+            quarantine.restore(dataset: "ds-2").failures == [
+                "elsewhere/x.csv: no dataset source matches it; kept in quarantine"
+            ])
     }
 
     @Test func theApplierRecordsMovesPerWithdrawalAndReappliesNothing() async throws {
@@ -103,7 +108,8 @@ import Testing
         #expect(second.withdrawals == [.init(id: 3, dataset: "ds-1", filesMoved: 2, status: .done)])
         #expect(read(directory.file("www/ds-1/c.csv")) != nil)
         // So does a new applier (a restart) reading enforcement.json.
-        let restarted = try EnforcementApplier(configuration: configuration, metrics: metrics, logger: .init(label: "t"))
+        let restarted = try EnforcementApplier(
+            configuration: configuration, metrics: metrics, logger: .init(label: "t"))
         let third = await restarted.apply(EnforcementDocument(version: "v2", withdrawals: [withdrawal]), now: now)
         #expect(third.withdrawals == second.withdrawals)
         #expect(metrics.value(.filesQuarantined) == 2)

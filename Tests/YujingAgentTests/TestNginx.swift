@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
+@testable import YujingAgent
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import YujingAgent
 
 /// A real nginx (Debian's `/usr/sbin/nginx`, or `$NGINX_BIN`) on 127.0.0.1 and a free port, with its own prefix,
 /// configuration, pid file and logs in a test directory, serving `<dir>/www` and including the agent's two
@@ -22,7 +22,8 @@ final class TestNginx {
     var process: ManagedProcess?
 
     init(directory: TestDirectory, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let candidate = ProcessInfo.processInfo.environment["NGINX_BIN"].flatMap { $0.isEmpty ? nil : $0 }
+        let candidate =
+            ProcessInfo.processInfo.environment["NGINX_BIN"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "/usr/sbin/nginx"
         try #require(
             FileManager.default.isExecutableFile(atPath: candidate),
