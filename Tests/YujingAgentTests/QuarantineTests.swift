@@ -123,4 +123,30 @@ import Testing
         #expect(read(directory.file("www/ds-0/z.csv")) == "z")
         #expect(!restored.hasFailures)
     }
+
+    @Test func acrossFilesystemsFilesAreCopiedSyncedAndUnlinked() throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        // /dev/shm is a tmpfs on Linux: a different filesystem from the test directory, so rename fails with EXDEV.
+        let other = "/dev/shm/yujing-quarantine-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        let here = try #require(FileIO.status(path: directory.path))
+        let there = try #require(FileIO.status(path: other))
+        try #require(here.st_dev != there.st_dev, "/dev/shm must be another filesystem than \(directory.path)")
+        let content = String(repeating: "0123456789abcdef", count: 200_000)  // 3.2 MB: several read chunks
+        let path = try directory.write("www/ds-1/big.csv", content)
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+        let quarantine = Quarantine(
+            directory: other + "/q", sources: [DatasetSource(pattern: directory.file("www/{dataset}/*"))])
+        #expect(quarantine.withdraw(dataset: "ds-1") == Quarantine.Outcome(moved: 1, failures: []))
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(read(other + "/q/ds-1/ds-1/big.csv") == content)
+        let mode = try #require(
+            FileManager.default.attributesOfItem(atPath: other + "/q/ds-1/ds-1/big.csv")[.posixPermissions] as? Int)
+        #expect(mode == 0o640)
+        #expect(!FileManager.default.fileExists(atPath: other + "/q/ds-1/ds-1/big.csv.yujing-partial"))
+        #expect(quarantine.restore(dataset: "ds-1") == Quarantine.Outcome(moved: 1, failures: []))
+        #expect(read(path) == content)
+    }
 }
