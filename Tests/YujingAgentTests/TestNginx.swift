@@ -32,6 +32,7 @@ final class TestNginx {
         binary = candidate
         prefix = try directory.makeDirectory("nginx")
         try directory.makeDirectory("nginx/logs")
+        try directory.makeDirectory("nginx/temp")
         root = try directory.makeDirectory("www")
         port = try TestCenter.freePort()
         httpInclude = directory.file("nginx/yujing/http.conf")
@@ -46,6 +47,11 @@ final class TestNginx {
             events { worker_connections 64; }
             http {
                 access_log \(directory.file("nginx/logs/access.log"));
+                client_body_temp_path \(directory.file("nginx/temp/body"));
+                proxy_temp_path \(directory.file("nginx/temp/proxy"));
+                fastcgi_temp_path \(directory.file("nginx/temp/fastcgi"));
+                uwsgi_temp_path \(directory.file("nginx/temp/uwsgi"));
+                scgi_temp_path \(directory.file("nginx/temp/scgi"));
                 include \(httpInclude);
                 server {
                     listen 127.0.0.1:\(port);
