@@ -45,7 +45,9 @@ extension AgentConfiguration {
         guard settings.httpInclude != settings.serverInclude else {
             throw reader.fail(serverNode, "nginx: 'server_include' must differ from 'http_include'")
         }
-        if let command = map["test_command"] { settings.testCommand = try argv(command, "test_command", reader: reader) }
+        if let command = map["test_command"] {
+            settings.testCommand = try argv(command, "test_command", reader: reader)
+        }
         if let command = map["reload_command"] {
             settings.reloadCommand = try argv(command, "reload_command", reader: reader)
         }
@@ -54,7 +56,8 @@ extension AgentConfiguration {
             for (kind, valueNode) in variables {
                 let variable = try reader.string(valueNode, kind)
                 guard NginxRenderer.isVariableName(variable) else {
-                    throw reader.fail(valueNode, "subject_variables: '\(kind)' must be an nginx variable like $arg_appKey")
+                    throw reader.fail(
+                        valueNode, "subject_variables: '\(kind)' must be an nginx variable like $arg_appKey")
                 }
                 settings.subjectVariables[kind] = variable
             }

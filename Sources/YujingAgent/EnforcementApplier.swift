@@ -140,7 +140,9 @@ public actor EnforcementApplier {
         for skip in rendering.skipped where !(lastRendered?.skipped.contains(skip) ?? false) {
             logger.info(
                 "enforcement entry not rendered for nginx",
-                metadata: ["enforcement.entry": "\(skip.kind)", "enforcement.id": "\(skip.id)", "reason": "\(skip.reason)"])
+                metadata: [
+                    "enforcement.entry": "\(skip.kind)", "enforcement.id": "\(skip.id)", "reason": "\(skip.reason)",
+                ])
         }
         lastRendered = rendering
         let outcome = await nginx.apply(http: rendering.http, server: rendering.server)
