@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 extension AgentConfiguration {
-    static let enforcementKeys: Set<String> = ["poll_ms", "quarantine_dir", "nginx"]
+    static let enforcementKeys: Set<String> = ["poll_ms", "quarantine_dir", "restore_files", "nginx"]
     static let nginxKeys: Set<String> = [
         "http_include", "server_include", "test_command", "reload_command", "subject_variables", "withdrawn_status",
         "throttle_burst", "command_timeout_ms",
@@ -26,6 +26,12 @@ extension AgentConfiguration {
         var configuration = EnforcementConfiguration(quarantineDirectory: quarantine)
         if let poll = map["poll_ms"] {
             configuration.pollMillis = try reader.int(poll, "poll_ms", range: 10...3_600_000)
+        }
+        if let restoreNode = map["restore_files"] {
+            guard let value = restoreNode.bool else {
+                throw reader.fail(restoreNode, "enforcement: restore_files must be true or false")
+            }
+            configuration.restoreFiles = value
         }
         if let nginxNode = map["nginx"] {
             configuration.nginx = try nginx(nginxNode, reader: reader)

@@ -70,7 +70,7 @@ public actor EnforcementApplier {
             var failures: [String] = []
             let acted = !entry.done
             // A dataset withdrawn again under a newer withdrawal keeps its files in quarantine.
-            if acted && !withdrawnDatasets.contains(item.dataset) {
+            if acted && enforcement.restoreFiles && !withdrawnDatasets.contains(item.dataset) {
                 let outcome = quarantine.restore(dataset: item.dataset)
                 entry.moved += outcome.moved
                 failures = outcome.failures

@@ -6,6 +6,10 @@ public struct EnforcementConfiguration: Sendable, Equatable {
     public var pollMillis: Int = 1_000
     /// Withdrawn dataset files are moved to `<quarantine_dir>/<dataset>/<path relative to the source root>`.
     public var quarantineDirectory: String
+    /// Whether a restore moves the quarantined files back (default false: the leaking version stays in quarantine
+    /// as evidence; the re-desensitized version the owner published is what is served again). Set it only where
+    /// files are cleaned in place in the quarantine folder.
+    public var restoreFiles: Bool = false
     /// nginx enforcement, when this node runs nginx.
     public var nginx: NginxEnforcement?
 

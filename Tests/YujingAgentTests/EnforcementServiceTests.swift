@@ -39,6 +39,7 @@ import Testing
         configuration.datasets = [DatasetSource(pattern: directory.file("www/datasets/{dataset}/*"))]
         configuration.enforcement = EnforcementConfiguration(
             quarantineDirectory: directory.file("quarantine"), pollMillis: 50, nginx: nginx.settings())
+        configuration.enforcement?.restoreFiles = true
         let metrics = AgentMetrics()
         let logger = Logger(label: "t")
         let applier = try EnforcementApplier(configuration: configuration, metrics: metrics, logger: logger)

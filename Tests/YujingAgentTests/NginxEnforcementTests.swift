@@ -88,6 +88,7 @@ import Testing
         settings.withdrawnStatus = 410
         configuration.enforcement = EnforcementConfiguration(
             quarantineDirectory: directory.file("quarantine"), nginx: settings)
+        configuration.enforcement?.restoreFiles = true
         return configuration
     }
 

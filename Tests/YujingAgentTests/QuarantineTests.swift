@@ -113,9 +113,20 @@ import Testing
         let third = await restarted.apply(EnforcementDocument(version: "v2", withdrawals: [withdrawal]), now: now)
         #expect(third.withdrawals == second.withdrawals)
         #expect(metrics.value(.filesQuarantined) == 2)
-        // Restoring brings back the two quarantined files; the newer c.csv was never touched.
+        // By default a restore leaves the leaking version in quarantine (evidence; the owner republishes a clean one).
+        let keeping = try EnforcementApplier(
+            configuration: configuration, metrics: AgentMetrics(), logger: .init(label: "t"))
+        let kept = await keeping.apply(EnforcementDocument(version: "v3", restored: [withdrawal]), now: now)
+        #expect(kept.restored == [.init(id: 3, dataset: "ds-1", filesMoved: 0, status: .done)])
+        #expect(read(directory.file("www/ds-1/a.csv")) == nil)
+        #expect(read(directory.file("quarantine/ds-1/ds-1/a.csv")) == "a")
+        // With restore_files, restoring brings back the two quarantined files; the newer c.csv was never touched.
         try FileManager.default.removeItem(atPath: directory.file("www/ds-1/c.csv"))
-        let restored = await restarted.apply(EnforcementDocument(version: "v3", restored: [withdrawal]), now: now)
+        try FileManager.default.removeItem(atPath: directory.file("state/enforcement.json"))
+        configuration.enforcement?.restoreFiles = true
+        let restoring = try EnforcementApplier(
+            configuration: configuration, metrics: metrics, logger: .init(label: "t"))
+        let restored = await restoring.apply(EnforcementDocument(version: "v3", restored: [withdrawal]), now: now)
         #expect(restored.withdrawals.isEmpty)
         #expect(restored.restored == [.init(id: 3, dataset: "ds-1", filesMoved: 2, status: .done)])
         #expect(read(directory.file("www/ds-1/a.csv")) == "a")
