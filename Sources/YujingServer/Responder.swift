@@ -104,7 +104,19 @@ public actor Responder {
             adapterEnabled: drill == nil && adapter.handles("withdraw"),
             leakMarginMillis: Int64(configuration.response.tracebackMarginSeconds) * 1000, drill: drill,
             nowMillis: Self.now())
-        guard created else { return }
+        guard created else {
+            // A withdrawal another plan only proposed is approved by an automatic plan for a graver warning.
+            guard automatic, withdrawal.state == .proposed else { return }
+            let approved = try database.transitionWithdrawal(
+                id: withdrawal.id, to: .approved, actor: "plan:\(plan.id)",
+                reason: "\(plan.title) (warning \(warning.id): \(warning.title))", nowMillis: Self.now())
+            if let drill {
+                try simulateExecution(approved, actor: "plan:\(plan.id)", drill: drill)
+            } else {
+                try await execute(approved, actor: "plan:\(plan.id)")
+            }
+            return
+        }
         if let drill {
             logger.notice(
                 "drill: withdrawal simulated",

@@ -217,9 +217,10 @@ struct ResponseController {
     // MARK: Traceback
 
     @Sendable func traceback(request: Request, context: YujingRequestContext) async throws -> Response {
-        _ = try context.require(Self.tracers)
-        let id = try context.parameters.require("id")
         let query = request.uri.queryParameters
+        // Drill runners may read a drill's own (synthetic) traceback; real tracebacks stay with the tracer roles.
+        _ = try context.require(query["drill"] == nil ? Self.tracers : Self.tracers.union(DrillsController.runners))
+        let id = try context.parameters.require("id")
         let dataset = try WarningsController.store { try database.dataset(id: id) }
         var since = try Self.time(query["since"].map(String.init), field: "since")
         if since == nil {

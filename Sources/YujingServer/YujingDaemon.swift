@@ -122,6 +122,7 @@ public struct YujingDaemon: Sendable {
         RulesController(pipeline: pipeline).addRoutes(to: api)
         ResponseController(database: database, responder: responder, pipeline: pipeline).addRoutes(to: api)
         PublicNoticeController(database: database, settings: configuration.response).addRoutes(to: router)
+        DrillsController(database: database, pipeline: pipeline).addRoutes(to: api)
         return router
     }
 
