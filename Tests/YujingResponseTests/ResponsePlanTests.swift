@@ -93,3 +93,59 @@ import YujingRules
         #expect(!WithdrawalState.proposed.blocksAccess)
     }
 }
+
+@Suite struct DrillRunbookTests {
+    @Test func theShippedDrillsLoad() throws {
+        let drills = try DrillRunbookLoader.loadAll(directory: ResponsePlanTests.runbooks)
+        #expect(Set(drills.map(\.id)) == ["resident-id-leak", "bulk-scraping", "conditional-scope", "key-sharing", "agent-silent"])
+        for drill in drills {
+            #expect(!drill.expectations.isEmpty && !drill.injections.isEmpty)
+            #expect(drill.datasets.allSatisfy { $0.id.hasPrefix("drill-") })
+        }
+        let leak = try #require(drills.first { $0.id == "resident-id-leak" })
+        #expect(leak.injections.first?.identifiers["cn_resident_id"] == 120)
+        #expect(leak.expectations.map(\.measure) == ["MTTD", "MTTR", "MTTR"])
+    }
+
+    @Test(arguments: [
+        ("drill:\n  id: x\n  title: t\n  injections:\n    - { kind: teleport }\n  expectations:\n    - { id: a, within: 1s, warning: { rule: r } }\n",
+            5, "unknown injection kind 'teleport'"),
+        ("drill:\n  id: x\n  title: t\n  datasets:\n    - { id: real-ds }\n  injections:\n    - { kind: brute_force }\n  expectations:\n    - { id: a, within: 1s, warning: { rule: r } }\n",
+            5, "start with 'drill-'"),
+        ("drill:\n  id: x\n  title: t\n  injections:\n    - { kind: brute_force }\n  expectations:\n    - { id: a, warning: { rule: r } }\n",
+            7, "needs 'within'"),
+        ("drill:\n  id: x\n  title: t\n  injections:\n    - { kind: brute_force }\n  expectations:\n    - { id: a, within: 1s, warning: { rule: r }, withdrawn: d }\n",
+            7, "exactly one of"),
+        ("drill:\n  id: x\n  title: t\n  injections:\n    - { kind: dataset_release, dataset: drill-a }\n  expectations:\n    - { id: a, within: 1s, warning: { rule: r } }\n",
+            5, "needs 'dataset' and 'identifiers'"),
+        ("drill:\n  id: x\n  title: t\n  abort_after: 5s\n  injections:\n    - { kind: brute_force }\n  expectations:\n    - { id: a, within: 10s, warning: { rule: r } }\n",
+            4, "abort_after is shorter"),
+    ])
+    func invalidDrillsFailWithLineAndReason(text: String, line: Int, reason: String) {
+        do {
+            _ = try DrillRunbookLoader.parse(text, file: "d.yaml")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.line == line, "\(error)")
+            #expect(error.reason.contains(reason), "\(error)")
+        }
+    }
+
+    @Test func theReportRendersJUnitAndATimeline() {
+        let report = DrillReport(
+            id: "drill-1", runbook: "r", title: "T <x>", mode: "inject", started_at: "2026-12-01T00:00:00Z",
+            duration_seconds: 12, status: "failed",
+            expectations: [
+                .init(id: "a", text: "warning", measure: "MTTD", objective_seconds: 10, measured_seconds: 2, status: "pass", detail: "ok"),
+                .init(id: "b", text: "withdrawn", measure: "MTTR", objective_seconds: 10, measured_seconds: nil, status: "fail", detail: "rule \"x\" is disabled"),
+            ], injections: [.init(kind: "downloads", at_seconds: 0.1, events: 3)], steps: [])
+        let junit = report.junit()
+        #expect(junit.contains("tests=\"2\" failures=\"1\""))
+        #expect(junit.contains("<failure message=\"rule &quot;x&quot; is disabled\">"))
+        let html = report.html()
+        #expect(html.contains("T &lt;x&gt;"))
+        #expect(html.components(separatedBy: "class=\"measured\"").count - 1 == 1)
+        #expect(html.contains("not met"))
+        #expect(report.expectations[0].margin_seconds == 8)
+    }
+}
