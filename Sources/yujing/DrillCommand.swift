@@ -27,6 +27,14 @@ struct DrillCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Tabletop mode: no injection; the steps as a checklist with sign-offs.") var tabletop = false
         @Option(name: .long, help: "Tabletop: sign every step off as this operator without asking.") var signOffAs: String?
         @Option(name: .long, help: "Poll interval for expectations, milliseconds.") var pollMs = 250
+        @Option(
+            name: .long,
+            help: "Inject traffic through a real agent: append nginx lines to this log, which an agent tails.")
+        var accessLog: String?
+        @Option(
+            name: .long,
+            help: "Inject releases through a real agent: drop files into DIR/<dataset>/, which an agent watches.")
+        var releaseDir: String?
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
@@ -40,7 +48,8 @@ struct DrillCommand: AsyncParsableCommand {
             do {
                 let client = try server.client()
                 let runner = DrillRunner(
-                    drill: drill, client: client, tabletop: tabletop, signOffAs: signOffAs, pollMillis: max(50, pollMs))
+                    drill: drill, client: client, tabletop: tabletop, signOffAs: signOffAs, pollMillis: max(50, pollMs),
+                    accessLog: accessLog, releaseDir: releaseDir)
                 let report = try await runner.run()
                 if let reportDir { try DrillRunner.write(report, to: reportDir) }
                 if report.status != "passed" { throw ExitCode(1) }
@@ -136,6 +145,10 @@ struct DrillRunner {
     let tabletop: Bool
     let signOffAs: String?
     let pollMillis: Int
+    /// A log an agent tails (traffic goes there instead of the ingest API).
+    var accessLog: String? = nil
+    /// A release folder an agent watches (`<dir>/<dataset>/`).
+    var releaseDir: String? = nil
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
@@ -224,11 +237,37 @@ struct DrillRunner {
         var outcomes: [String: DrillReport.Expectation] = [:]
         var lastErrors: [String: String] = [:]
         var batch = 0
+        var dropped: [String] = []
+        defer { for path in dropped { try? FileManager.default.removeItem(atPath: path) } }
         let deadline = start + drill.abortAfterMillis
         while Self.now() < deadline {
             while let next = pending.first, Self.now() >= start + next.atMillis {
                 pending.removeFirst()
+                if next.kind == .datasetRelease, let releaseDir, let dataset = next.dataset {
+                    let folder = (releaseDir as NSString).appendingPathComponent(dataset)
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    let path = try injector.releaseFile(
+                        next, in: folder, name: "\(dataset)-release.yujing-\(id).csv")
+                    dropped.append(path)
+                    let at = Double(Self.now() - start) / 1000
+                    injected.append(.init(kind: next.kind.rawValue, at_seconds: at, events: 1))
+                    say("→ released \((path as NSString).lastPathComponent) into the watched folder at \(String(format: "%.1f", at)) s")
+                    continue
+                }
                 let events = try injector.events(for: next, scratch: scratch)
+                if let accessLog, next.kind != .heartbeatGap, next.kind != .datasetRelease {
+                    let lines = events.compactMap(DrillInjector.combinedLine).joined(separator: "\n") + "\n"
+                    guard let handle = FileHandle(forWritingAtPath: accessLog) else {
+                        throw APIError(status: 0, message: "cannot append to \(accessLog)")
+                    }
+                    try handle.seekToEnd()
+                    try handle.write(contentsOf: Data(lines.utf8))
+                    try handle.close()
+                    let at = Double(Self.now() - start) / 1000
+                    injected.append(.init(kind: next.kind.rawValue, at_seconds: at, events: events.count))
+                    say("→ appended \(events.count) \(next.kind.rawValue) lines to the tailed log at \(String(format: "%.1f", at)) s")
+                    continue
+                }
                 for chunk in stride(from: 0, to: events.count, by: 1000) {
                     batch += 1
                     _ = try await client.object(

@@ -38,7 +38,7 @@ struct DrillInjector {
     }
 
     /// Writes a CSV with the planted identifiers.
-    mutating func releaseFile(_ injection: DrillInjection, in directory: String) throws -> String {
+    mutating func releaseFile(_ injection: DrillInjection, in directory: String, name: String? = nil) throws -> String {
         let rows = injection.identifiers.values.max() ?? 1
         let areas = ["110105", "310104", "440305", "330106", "510107"]
         var text = "序号,姓名,身份证号,手机号码,银行卡号,备注\n"
@@ -60,7 +60,7 @@ struct DrillInjector {
                 : ""
             text += "\(index + 1),演练人员\(index + 1),\(id),\(mobile),\(card),drill\n"
         }
-        let path = (directory as NSString).appendingPathComponent("\(injection.dataset ?? "drill")-release.csv")
+        let path = (directory as NSString).appendingPathComponent(name ?? "\(injection.dataset ?? "drill")-release.csv")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -84,6 +84,25 @@ struct DrillInjector {
             event["subject_kind"] = "app_key"
         }
         return event
+    }
+
+    /// An access event as an nginx "combined" log line, the drill id in a `yujing_drill` query parameter (the
+    /// shared log parser stamps it on the event) and the subject in `appKey`.
+    static func combinedLine(_ event: [String: Any]) -> String? {
+        guard event["type"] as? String == "access", let time = event["time"] as? Int64,
+            let path = event["path"] as? String, let drill = event["drill"] as? String
+        else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(secondsFromGMT: 0)
+        formatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
+        let stamp = formatter.string(from: Date(timeIntervalSince1970: Double(time) / 1000))
+        var query = "yujing_drill=\(drill)"
+        if let subject = event["subject"] as? String { query = "appKey=\(subject)&" + query }
+        let ip = event["ip"] as? String ?? "-"
+        let status = event["status"] as? Int ?? 200
+        let bytes = event["bytes"] as? Int ?? 0
+        return "\(ip) - - [\(stamp)] \"GET \(path)?\(query) HTTP/1.1\" \(status) \(bytes) \"-\" \"yujing-drill/1\""
     }
 
     /// The events of one injection.

@@ -185,4 +185,44 @@ import Testing
         try? FileManager.default.copyItem(atPath: screenshot, toPath: artefacts + "/drill-report.png")
         print("drill report screenshot: \(artefacts)/drill-report.png")
     }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aDrillInjectsThroughARealAgentTailedLogAndWatchedReleaseFolder() async throws {
+        let center = try await Center()
+        defer { center.stop() }
+        let log = try center.directory.write("web/access.log", "")
+        let releases = try center.directory.makeDirectory("releases")
+        let agentToken = try center.center.createAgentToken(name: "web-01")
+        let config = try AgentConfigFile.write(
+            in: center.directory, center: center.center, token: agentToken, name: "web-01",
+            logs: [(name: "nginx", paths: [log], startAt: "beginning")], datasets: [releases + "/{dataset}/*"])
+        let agent = ManagedProcess(
+            binary: center.binary, arguments: ["agent", "--config", config], directory: center.directory.path,
+            logPath: center.directory.file("agent.log"))
+        try agent.start()
+        defer { _ = agent.terminate() }
+        let reports = center.directory.file("reports")
+        let (status, out, err) = try center.cli([
+            "drill", "run", Self.runbooks + "/drill-resident-id-leak.yaml", "--access-log", log, "--release-dir", releases,
+            "--report-dir", reports,
+        ])
+        #expect(status == 0, "\(out)\(err)\n--- agent ---\n\(agent.logText().suffix(3000))")
+        #expect(out.contains("released") && out.contains("appended"), "\(out)")
+        // The agent shipped the drill's lines and scan stamped with the drill id; nothing real was raised.
+        let report = try center.report(in: reports)
+        let drill = try #require(report["id"] as? String)
+        let stamped = try center.center.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM access_event WHERE drill = ? AND agent = 'web-01'", arguments: [drill]) ?? 0
+        }
+        #expect(stamped == 3)
+        let findings = try center.center.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM finding WHERE drill = ? AND agent = 'web-01' AND kind = 'cn_resident_id'",
+                arguments: [drill]) ?? 0
+        }
+        #expect(findings == 1)
+        let real = try center.center.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM warning WHERE drill IS NULL") }
+        #expect(real == 0)
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: releases).allSatisfy { !$0.hasSuffix(".csv") })
+    }
 }
