@@ -23,6 +23,7 @@ public struct YujingDaemon: Sendable {
     /// Response plans and measures.
     public let responder: Responder
     let responseTriggers: AsyncStream<[ResponseTrigger]>
+    let scheduledDrills: [DrillScheduler.Entry]
     let logger: Logger
 
     /// Opens the store, rebuilds engine state and prepares receivers.
@@ -73,6 +74,7 @@ public struct YujingDaemon: Sendable {
                 "catalogue loaded",
                 metadata: ["catalogue.datasets": "\(loaded.datasets)", "catalogue.applications": "\(loaded.applications)"])
         }
+        scheduledDrills = try DrillScheduler.entries(configuration)
         let (stream, continuation) = AsyncStream<[ResponseTrigger]>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         responseTriggers = stream
         pipeline = try Pipeline(
@@ -140,6 +142,12 @@ public struct YujingDaemon: Sendable {
                 responder: responder, triggers: responseTriggers, tickSeconds: configuration.response.tickSeconds,
                 logger: logger),
         ]
+        if !scheduledDrills.isEmpty {
+            services.append(
+                DrillScheduler(
+                    entries: scheduledDrills, database: database, pipeline: pipeline, configuration: configuration,
+                    logger: logger))
+        }
         if reloadOnSIGHUP {
             services.append(
                 RuleReloadService(

@@ -225,4 +225,63 @@ import Testing
         #expect(real == 0)
         #expect(try FileManager.default.subpathsOfDirectory(atPath: releases).allSatisfy { !$0.hasSuffix(".csv") })
     }
+
+    @Test(.timeLimit(.minutes(3)))
+    func theCenterRunsScheduledDrillsAndWarnsOnFailedAndOverdueOnes() async throws {
+        // Rules with agent.silent disabled: the silent-agent drill cannot pass.
+        let scratch = try TestDirectory()
+        defer { scratch.remove() }
+        let rules = try scratch.makeDirectory("rules")
+        let shipped = (TestDirectory.packageRoot as NSString).appendingPathComponent("Alerts")
+        for name in try FileManager.default.contentsOfDirectory(atPath: shipped) where name.hasSuffix(".yaml") {
+            let text = try String(contentsOfFile: shipped + "/" + name, encoding: .utf8).replacingOccurrences(
+                of: "  - id: agent.silent\n", with: "  - id: agent.silent\n    enabled: false\n")
+            try text.write(toFile: rules + "/" + name, atomically: true, encoding: .utf8)
+        }
+        let failing = scratch.file("silent.yaml")
+        try String(contentsOfFile: Self.runbooks + "/drill-agent-silent.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "within: 20s", with: "within: 2s").write(toFile: failing, atomically: true, encoding: .utf8)
+        let hour = (Calendar(identifier: .gregorian).component(.hour, from: Date()) + 22) % 24
+        let binary = try YujingBinary.locate()
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let center = try TestCenter(
+            directory: directory, binary: binary, rules: rules,
+            extraConfig: """
+                runbooks: \(Self.runbooks)
+                drill_check_seconds: 1
+                drills:
+                  - { runbook: "\(Self.runbooks)/drill-bulk-scraping.yaml", schedule: "* * * * *" }
+                  - { runbook: "\(failing)", schedule: "* * * * *" }
+                  - { runbook: "\(Self.runbooks)/drill-key-sharing.yaml", schedule: "0 \(hour) * * *", grace_minutes: 5 }
+
+                """)
+        try await center.start()
+        defer { center.stop() }
+        let deadline = Date().addingTimeInterval(60)
+        var runs: [String: String] = [:]
+        var warnings: [String] = []
+        while Date() < deadline {
+            runs = try center.read { db in
+                Dictionary(
+                    try Row.fetchAll(db, sql: "SELECT runbook, status FROM drill_run").map { ($0[0], $0[1]) },
+                    uniquingKeysWith: { first, _ in first })
+            }
+            warnings = try center.read { db in
+                try String.fetchAll(db, sql: "SELECT rule FROM warning WHERE drill IS NULL ORDER BY rule")
+            }
+            if runs["bulk-scraping"] == "passed", runs["agent-silent"] == "failed", warnings.contains("drill.failed"),
+                warnings.contains("drill.overdue")
+            {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        #expect(runs["bulk-scraping"] == "passed", "\(runs)\n\(center.process.logText().suffix(2000))")
+        #expect(runs["agent-silent"] == "failed", "\(runs)")
+        #expect(runs["key-sharing"] == nil, "an overdue drill is reported, not run late")
+        #expect(warnings == ["drill.failed", "drill.overdue"], "\(warnings)")
+        let startedBy = try center.read { db in try String.fetchOne(db, sql: "SELECT started_by FROM drill_run LIMIT 1") }
+        #expect(startedBy?.hasPrefix("drill-scheduler-") == true)
+    }
 }

@@ -149,3 +149,30 @@ import YujingRules
         #expect(report.expectations[0].margin_seconds == 8)
     }
 }
+
+@Suite struct CronScheduleTests {
+    static func date(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
+
+    static var utc: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }
+
+    @Test func previousDueTimes() throws {
+        let now = Self.date("2026-12-01T04:37:30Z")  // a Tuesday
+        #expect(try CronSchedule("* * * * *").previous(atOrBefore: now, calendar: Self.utc) == Self.date("2026-12-01T04:37:00Z"))
+        #expect(try CronSchedule("*/15 * * * *").previous(atOrBefore: now, calendar: Self.utc) == Self.date("2026-12-01T04:30:00Z"))
+        #expect(try CronSchedule("0 3 * * 1").previous(atOrBefore: now, calendar: Self.utc) == Self.date("2026-11-30T03:00:00Z"))
+        #expect(try CronSchedule("30 9 1 * *").previous(atOrBefore: now, calendar: Self.utc) == Self.date("2026-11-01T09:30:00Z"))
+        #expect(try CronSchedule("0 0 * * 7").previous(atOrBefore: now, calendar: Self.utc) == Self.date("2026-11-29T00:00:00Z"))
+        // Both day fields restricted: either matches (the 15th, or any Tuesday).
+        #expect(try CronSchedule("0 1 15 * 2").previous(atOrBefore: now, calendar: Self.utc) == Self.date("2026-12-01T01:00:00Z"))
+        #expect(try CronSchedule("0 0 1 1 *").previous(atOrBefore: now, calendar: Self.utc) == nil)
+    }
+
+    @Test(arguments: ["* * * *", "61 * * * *", "* 24 * * *", "* * 0 * *", "*/0 * * * *", "a * * * *", "5-1 * * * *"])
+    func badSchedulesAreRejected(text: String) {
+        #expect(throws: CronError.self) { try CronSchedule(text) }
+    }
+}
