@@ -19,6 +19,7 @@ struct DrillsController {
         group.get("drills/{id}", use: show)
         group.get("drills/{id}/report.html", use: html)
         group.post("drills/{id}/finish", use: finish)
+        group.post("drills/{id}/approve", use: approve)
     }
 
     struct DatasetBody: Decodable {
@@ -89,8 +90,11 @@ struct DrillsController {
         let caller = try context.require(Self.runners)
         let body = try await ResponseController.body(StartBody.self, request)
         let mode = body.mode ?? "inject"
-        guard ["inject", "tabletop"].contains(mode) else {
-            throw HTTPError(.badRequest, message: "mode: inject or tabletop")
+        guard ["inject", "tabletop", "live"].contains(mode) else {
+            throw HTTPError(.badRequest, message: "mode: inject, tabletop or live")
+        }
+        if mode == "live", caller.role != .ops {
+            throw HTTPError(.forbidden, message: "a live drill is started with an ops token (and approved by datacenter)")
         }
         var datasets: [DatasetRecord] = []
         for entry in body.datasets ?? [] {
@@ -132,6 +136,18 @@ struct DrillsController {
         }
         await pipeline.endDrill(id)
         await pipeline.refreshScope()
+        guard let run = try WarningsController.store({ try database.drillRun(id: id) }) else {
+            throw HTTPError(.notFound, message: "drill \(id) not found")
+        }
+        return RunView(run, withReport: false)
+    }
+
+    @Sendable func approve(request: Request, context: YujingRequestContext) async throws -> RunView {
+        let caller = try context.require([.datacenter])
+        let id = try context.parameters.require("id")
+        try WarningsController.store {
+            try database.approveLiveDrill(id: id, actor: caller.name, nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
+        }
         guard let run = try WarningsController.store({ try database.drillRun(id: id) }) else {
             throw HTTPError(.notFound, message: "drill \(id) not found")
         }

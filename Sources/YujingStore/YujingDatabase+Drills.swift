@@ -67,8 +67,12 @@ extension YujingDatabase {
             try db.execute(
                 sql: """
                     INSERT INTO drill_run (id, runbook, title, mode, started_by, started_ms, status)
-                    VALUES (?, ?, ?, ?, ?, ?, 'running')
-                    """, arguments: [run.id, run.runbook, run.title, run.mode, run.startedBy, run.startedMillis])
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    run.id, run.runbook, run.title, run.mode, run.startedBy, run.startedMillis,
+                    run.mode == "live" ? "awaiting-approval" : "running",
+                ])
             for dataset in datasets {
                 try db.execute(
                     sql: """
@@ -107,6 +111,36 @@ extension YujingDatabase {
             try db.execute(sql: "DELETE FROM dataset WHERE drill = ?", arguments: [id])
             try Self.appendAudit(
                 db, actor: actor, action: "drill.\(status)", target: "drill:\(id)", detail: "", nowMillis: nowMillis)
+        }
+    }
+
+    /// Approves a live drill (its measures are enforced for real): `awaiting-approval` becomes `running`. Audited.
+    /// - Parameters:
+    ///   - id: Drill id.
+    ///   - actor: The approving datacenter operator (not the one who started it).
+    ///   - nowMillis: Time.
+    /// - Throws: ``StoreError``.
+    public func approveLiveDrill(id: String, actor: String, nowMillis: Int64) throws(StoreError) {
+        try write { db in
+            guard let run = try Row.fetchOne(db, sql: "SELECT \(Self.drillColumns) FROM drill_run WHERE id = ?", arguments: [id])
+                .map(Self.drillRun)
+            else { throw StoreError.notFound("drill \(id)") }
+            guard run.mode == "live", run.status == "awaiting-approval" else {
+                throw StoreError.invalid("drill \(id) is \(run.mode) and \(run.status): nothing to approve")
+            }
+            guard run.startedBy != actor else { throw StoreError.invalid("\(actor) started drill \(id) and cannot approve it") }
+            try db.execute(sql: "UPDATE drill_run SET status = 'running' WHERE id = ?", arguments: [id])
+            try Self.appendAudit(
+                db, actor: actor, action: "drill.live-approved", target: "drill:\(id)", detail: "", nowMillis: nowMillis)
+        }
+    }
+
+    /// Ids of live drills in progress (approved, not finished): their measures are enforced for real.
+    /// - Returns: Drill ids.
+    /// - Throws: ``StoreError``.
+    public func liveDrills() throws(StoreError) -> Set<String> {
+        try read { db in
+            Set(try String.fetchAll(db, sql: "SELECT id FROM drill_run WHERE mode = 'live' AND status = 'running'"))
         }
     }
 

@@ -9,7 +9,21 @@ struct DrillCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drill",
         abstract: "Run emergency drills (Art. 39) through the real pipeline and score them; list runs; show reports.",
-        subcommands: [Run.self, Validate.self, List.self, Report.self])
+        subcommands: [Run.self, Validate.self, List.self, Report.self, Approve.self])
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve a live drill (datacenter): its measures are then enforced for real.")
+        @Argument var id: String
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            do {
+                let run = try await server.client().object("POST", "api/v1/drills/\(id)/approve")
+                print("drill \(id): \(OperatorOutput.text(run["status"]))")
+            } catch { OperatorOutput.fail(error, command: "drill approve") }
+        }
+    }
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -25,6 +39,10 @@ struct DrillCommand: AsyncParsableCommand {
         @Argument(help: "Runbook file (Runbooks/<name>.yaml with a drill: section).") var runbook: String
         @Option(name: .long, help: "Write report.html, report.json and junit.xml here.") var reportDir: String?
         @Flag(name: .long, help: "Tabletop mode: no injection; the steps as a checklist with sign-offs.") var tabletop = false
+        @Flag(
+            name: .long,
+            help: "Live: measures are enforced for real (platform adapter, agents), not simulated. Needs an ops token and a datacenter approval (yujing drill approve ID).")
+        var live = false
         @Option(name: .long, help: "Tabletop: sign every step off as this operator without asking.") var signOffAs: String?
         @Option(name: .long, help: "Poll interval for expectations, milliseconds.") var pollMs = 250
         @Option(
@@ -49,7 +67,7 @@ struct DrillCommand: AsyncParsableCommand {
                 let client = try server.client()
                 let runner = DrillRunner(
                     drill: drill, client: client, tabletop: tabletop, signOffAs: signOffAs, pollMillis: max(50, pollMs),
-                    accessLog: accessLog, releaseDir: releaseDir)
+                    accessLog: accessLog, releaseDir: releaseDir, live: live)
                 let report = try await runner.run()
                 if let reportDir { try DrillRunner.write(report, to: reportDir) }
                 if report.status != "passed" { throw ExitCode(1) }
@@ -149,6 +167,8 @@ struct DrillRunner {
     var accessLog: String? = nil
     /// A release folder an agent watches (`<dir>/<dataset>/`).
     var releaseDir: String? = nil
+    /// Measures enforced for real after a datacenter approval.
+    var live = false
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
@@ -167,12 +187,35 @@ struct DrillRunner {
         let started = try await client.object(
             "POST", "api/v1/drills",
             json: [
-                "runbook": drill.id, "title": drill.title, "mode": tabletop ? "tabletop" : "inject",
+                "runbook": drill.id, "title": drill.title, "mode": tabletop ? "tabletop" : (live ? "live" : "inject"),
                 "datasets": drill.datasets.map {
                     ["id": $0.id, "title": $0.title, "owner_agency": $0.ownerAgency, "open_category": $0.openCategory.rawValue]
                 },
             ])
         guard let id = started["id"] as? String else { throw APIError(status: 0, message: "the center returned no drill id") }
+        if live {
+            say("drill \(id) is LIVE: measures will be enforced for real. Waiting for a datacenter operator: yujing drill approve \(id)")
+            let deadline = Self.now() + drill.abortAfterMillis
+            var approved = false
+            while Self.now() < deadline, !approved {
+                approved = try await client.object("GET", "api/v1/drills/\(id)")["status"] as? String == "running"
+                if !approved { try await Task.sleep(for: .milliseconds(pollMillis)) }
+            }
+            guard approved else {
+                _ = try? await client.object(
+                    "POST", "api/v1/drills/\(id)/finish",
+                    json: [
+                        "status": "aborted",
+                        "report": try JSONSerialization.jsonObject(
+                            with: DrillReport(
+                                id: id, runbook: drill.id, title: drill.title, mode: "live", started_at: Self.iso(Self.now()),
+                                duration_seconds: 0, status: "aborted", expectations: [], injections: [], steps: []
+                            ).json()),
+                    ])
+                throw APIError(status: 0, message: "live drill \(id) was not approved within \(drill.abortAfterMillis / 1000) s")
+            }
+            say("drill \(id) approved: live")
+        }
         let start = Self.now()
         say("drill \(id): \(drill.title) (\(tabletop ? "tabletop" : "\(drill.injections.count) injections, \(drill.expectations.count) expectations"))")
         var report: DrillReport
@@ -323,7 +366,7 @@ struct DrillRunner {
         }
         let passed = expectations.allSatisfy { $0.status == "pass" }
         return DrillReport(
-            id: id, runbook: drill.id, title: drill.title, mode: "inject", started_at: Self.iso(start),
+            id: id, runbook: drill.id, title: drill.title, mode: live ? "live" : "inject", started_at: Self.iso(start),
             duration_seconds: Double(Self.now() - start) / 1000,
             status: aborted ? "aborted" : (passed ? "passed" : "failed"), expectations: expectations,
             injections: injected,

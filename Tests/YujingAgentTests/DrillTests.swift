@@ -284,4 +284,74 @@ import Testing
         let startedBy = try center.read { db in try String.fetchOne(db, sql: "SELECT started_by FROM drill_run LIMIT 1") }
         #expect(startedBy?.hasPrefix("drill-scheduler-") == true)
     }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aLiveDrillWaitsForADatacenterApprovalAndThenEnforcesForReal() async throws {
+        let binary = try YujingBinary.locate()
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let deadPort = try TestCenter.freePort()
+        let center = try TestCenter(
+            directory: directory, binary: binary,
+            extraConfig: """
+                runbooks: \(Self.runbooks)
+                response:
+                  tick_seconds: 1
+                  adapter_attempts: 1
+                platform:
+                  restrict: { url: "http://127.0.0.1:\(deadPort)/admin/keys/{{subject}}/suspend" }
+
+                """)
+        let ops = try center.createToken(name: "ops-1", role: "ops")
+        let datacenter = try center.createToken(name: "dc-1", role: "datacenter")
+        try await center.start()
+        defer { center.stop() }
+        func environment(_ token: String) -> [String: String] {
+            var environment = ProcessInfo.processInfo.environment
+            environment["YUJING_SERVER"] = center.url
+            environment["YUJING_TOKEN"] = token
+            return environment
+        }
+        let drill = Process()
+        drill.executableURL = URL(fileURLWithPath: binary)
+        drill.arguments = ["drill", "run", Self.runbooks + "/drill-bulk-scraping.yaml", "--live", "--poll-ms", "100"]
+        drill.environment = environment(ops)
+        let output = Pipe()
+        drill.standardOutput = output
+        drill.standardError = output
+        try drill.run()
+        // The drill waits for an approval; the ops operator who started it cannot give it.
+        var id: String?
+        for _ in 0..<100 where id == nil {
+            id = try center.read { db in
+                try String.fetchOne(db, sql: "SELECT id FROM drill_run WHERE mode = 'live' AND status = 'awaiting-approval'")
+            }
+            if id == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let drillID = try #require(id, "the live drill never waited for approval")
+        #expect(try center.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM access_event") } == 0)
+        let (opsStatus, _, opsError) = try YujingBinary.run(
+            binary, ["drill", "approve", drillID, "--server", center.url], in: directory.path, environment: environment(ops))
+        #expect(opsStatus != 0 && opsError.contains("403"), "\(opsError)")
+        let (status, out, err) = try YujingBinary.run(
+            binary, ["drill", "approve", drillID], in: directory.path, environment: environment(datacenter))
+        #expect(status == 0, "\(out)\(err)")
+        drill.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(drill.terminationStatus == 0, "\(text)")
+        #expect(text.contains("LIVE") && text.contains("PASSED"))
+        // Enforced for real: the platform adapter was called for the drill's suspension (and failed: dead port).
+        let actions = try center.read { db in try String.fetchAll(db, sql: "SELECT action FROM audit_log") }
+        #expect(actions.contains("drill.live-approved"))
+        let adapterFailed = try await {
+            for _ in 0..<50 {
+                if try center.read({ db in
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_log WHERE action = 'restriction.adapter-failed'")
+                }) ?? 0 > 0 { return true }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return false
+        }()
+        #expect(adapterFailed, "a live drill's measure did not reach the platform adapter")
+    }
 }
