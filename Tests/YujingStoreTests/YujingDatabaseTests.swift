@@ -171,6 +171,6 @@ import YujingStore
         let applied = try reopened.writer.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
-        #expect(applied == ["v1-catalogue", "v1-events", "v1-security", "v1-warnings"])
+        #expect(applied == ["v1-catalogue", "v1-events", "v1-security", "v1-warnings", "v2-response", "v3-drills"])
     }
 }
