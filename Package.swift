@@ -55,6 +55,8 @@ let package = Package(
             dependencies: [
                 "YujingCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // GRDB's own SQLite module, for binding ingest columns with the C API (no extra dependency).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

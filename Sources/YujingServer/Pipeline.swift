@@ -171,20 +171,22 @@ public actor Pipeline {
         }
     }
 
+    /// Applies signals as warnings, all in one transaction, then counts, logs and notifies.
     func apply(_ signals: [WarningSignal], nowMillis: Int64) throws(ServerError) -> [WarningChange] {
-        var changes: [WarningChange] = []
-        for signal in signals {
-            let input = WarningInput(
+        guard !signals.isEmpty else { return [] }
+        let inputs = signals.map { signal in
+            WarningInput(
                 fingerprint: signal.fingerprint, rule: signal.ruleID, title: signal.title, level: signal.level,
                 labels: signal.labels, annotations: signal.annotations, evidence: signal.evidence,
                 timeMillis: signal.startsAtMillis)
-            let change: WarningChange
-            do {
-                change = try database.applyWarning(input, nowMillis: nowMillis)
-            } catch {
-                throw .store(error.description)
-            }
-            changes.append(change)
+        }
+        let changes: [WarningChange]
+        do {
+            changes = try database.applyWarnings(inputs, nowMillis: nowMillis)
+        } catch {
+            throw .store(error.description)
+        }
+        for (signal, change) in zip(signals, changes) {
             if change.kind != .repeated {
                 metrics.alertsByLevel[signal.level]?.increment()
                 logger.info(
