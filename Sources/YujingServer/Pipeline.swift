@@ -18,6 +18,8 @@ public actor Pipeline {
     var engine: CorrelationEngine
     var scope: StaticScopeCatalogue
     var lastAutoResolveWatermark: Int64 = .min
+    /// Where batches are stored while the engine evaluates them (see ``ingest(_:nowMillis:)``).
+    let storeQueue = DispatchQueue(label: "yujing.pipeline.store")
     /// The rules in force.
     public private(set) var rules: RuleSet
 
@@ -98,23 +100,28 @@ public actor Pipeline {
     }
 
     /// Stores a batch (idempotent on agent and batch id) and evaluates its events.
+    ///
+    /// Storing runs on ``storeQueue`` while this actor evaluates the batch; the answer waits for both. A batch is
+    /// evaluated only once it is known to be new (all batch writes go through this actor, so the check cannot race).
+    /// Should storing fail after the engine has seen the events, the engine is rebuilt from the database as at
+    /// start-up, so its state never counts events that were not stored (the agent's retry counts them once).
     /// - Parameters:
     ///   - batch: The batch.
     ///   - nowMillis: Wall clock.
     /// - Returns: Whether it was stored or a duplicate, and the warnings it changed.
     /// - Throws: ``ServerError/store(_:)``.
     public func ingest(_ batch: IngestBatch, nowMillis: Int64) throws(ServerError) -> (IngestOutcome, [WarningChange]) {
-        let outcome: IngestOutcome
+        let seen: Bool
         do {
-            outcome = try database.storeBatch(
-                agent: batch.agent, batchID: batch.batchID, items: batch.items, receivedMillis: nowMillis)
+            seen = try database.isBatchStored(agent: batch.agent, batchID: batch.batchID)
         } catch {
             throw .store(error.description)
         }
-        guard case .stored = outcome else {
+        if seen {
             metrics.batchesDuplicate.increment()
-            return (outcome, [])
+            return (.duplicate, [])
         }
+        let storing = BackgroundStore(batch, in: database, receivedMillis: nowMillis, on: storeQueue)
         var access = 0
         var finding = 0
         var heartbeat = 0
@@ -127,11 +134,37 @@ public actor Pipeline {
             }
             engine.process(item.engineEvent, into: &signals)
         }
+        let outcome: IngestOutcome
+        switch storing.wait() {
+        case .success(.stored(let events)):
+            outcome = .stored(events: events)
+        case .success(.duplicate):
+            // Only possible if another process wrote the batch meanwhile: forget what the engine saw.
+            rebuildEngine()
+            metrics.batchesDuplicate.increment()
+            return (.duplicate, [])
+        case .failure(let error):
+            rebuildEngine()
+            throw .store(error.description)
+        }
         metrics.countEvents(access: access, finding: finding, heartbeat: heartbeat)
         let changes = try apply(signals, nowMillis: nowMillis)
         try autoResolve(nowMillis: nowMillis)
         updateEngineGauges()
         return (outcome, changes)
+    }
+
+    /// Replaces the engine by one rebuilt from the database (snapshot plus newer events), as at start-up.
+    func rebuildEngine() {
+        let next = CorrelationEngine(
+            rules: rules, configuration: Self.engineConfiguration(configuration), scopeOracle: scope)
+        do {
+            try Self.rebuild(engine: next, database: database, configuration: configuration, logger: logger)
+            engine = next
+            logger.warning("engine state rebuilt after a failed batch store")
+        } catch {
+            logger.error("engine rebuild after a failed batch store failed", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Moves the watermark with the wall clock (quiet input), so that `absence` rules fire.

@@ -75,6 +75,20 @@ extension YujingDatabase {
         }
     }
 
+    /// Whether `(agent, batchID)` was stored before.
+    /// - Parameters:
+    ///   - agent: Agent name.
+    ///   - batchID: The agent's batch id.
+    /// - Returns: `true` for a batch already stored.
+    /// - Throws: ``StoreError``.
+    public func isBatchStored(agent: String, batchID: String) throws(StoreError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM ingest_batch WHERE agent = ? AND batch_id = ?", arguments: [agent, batchID])
+                == true
+        }
+    }
+
     /// Deletes access events, findings and heartbeats older than a time (retention; default 180 days).
     /// - Parameter millis: Cut-off event time, epoch ms.
     /// - Returns: Rows deleted.
