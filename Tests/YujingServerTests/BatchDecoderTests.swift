@@ -44,9 +44,9 @@ import YujingStore
             same = false
         }
         if !same {
-            Issue.record(
-                "\(comment.map { "\($0): " } ?? "")\(String(decoding: bytes, as: UTF8.self).prefix(400))\n"
-                    + "  new:       \(mine)\n  reference: \(reference)")
+            let label = comment.map { "\($0): " } ?? ""
+            let input = String(decoding: bytes, as: UTF8.self).prefix(400)
+            Issue.record("\(label)\(input)\n  new:       \(mine)\n  reference: \(reference)")
         }
         return same
     }
