@@ -37,24 +37,24 @@ extension YujingDatabase {
     static func applyWarning(_ input: WarningInput, nowMillis: Int64, in db: Database) throws -> WarningChange {
         let silenced =
             try Bool.fetchOne(
-                db,
+                db.cachedStatement(
                 sql: """
                     SELECT 1 FROM silence WHERE expires_ms > ? AND (fingerprint = ? OR (fingerprint IS NULL AND rule = ?))
-                    """, arguments: [nowMillis, input.fingerprint, input.rule]) == true
+                    """), arguments: [nowMillis, input.fingerprint, input.rule]) == true
         let dataset = input.labels["dataset"]
         var inhibitor: Int64?
         if input.level != .I, let dataset {
             inhibitor = try Int64.fetchOne(
-                db,
+                db.cachedStatement(
                 sql: """
                     SELECT id FROM warning WHERE level = 'I' AND dataset = ? AND fingerprint <> ?
                     AND state IN ('firing', 'acknowledged', 'silenced') ORDER BY id LIMIT 1
-                    """, arguments: [dataset, input.fingerprint])
+                    """), arguments: [dataset, input.fingerprint])
         }
         let labels = Self.jsonObject(input.labels)
         let annotations = Self.jsonObject(input.annotations)
         let existing = try Row.fetchOne(
-            db, sql: "SELECT \(Self.warningColumns) FROM warning WHERE fingerprint = ?",
+            db.cachedStatement(sql: "SELECT \(Self.warningColumns) FROM warning WHERE fingerprint = ?"),
             arguments: [input.fingerprint]
         ).map(Self.warningRecord)
         let kind: WarningChange.Kind
@@ -76,13 +76,13 @@ extension YujingDatabase {
             case .firing, .acknowledged: state = silenced ? .silenced : existing.state
             }
             id = existing.id
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE warning SET level = ?, state = ?, count = count + 1, last_seen_ms = MAX(last_seen_ms, ?),
                     labels = ?, annotations = ?, evidence = ?, inhibited_by = ?, updated_ms = ?,
                     title = ? WHERE id = ?
-                    """,
-                arguments: [
+                    """
+            ).execute(arguments: [
                     level.rawValue, state.rawValue, input.timeMillis, labels, annotations, input.evidence,
                     inhibitor, nowMillis, input.title, id,
                 ])
@@ -90,13 +90,13 @@ extension YujingDatabase {
             kind = .created
             state = silenced ? .silenced : .firing
             level = input.level
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO warning (fingerprint, rule, title, level, state, count, first_seen_ms, last_seen_ms,
                     dataset, subject, labels, annotations, evidence, inhibited_by, updated_ms)
                     VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """
+            ).execute(arguments: [
                     input.fingerprint, input.rule, input.title, level.rawValue, state.rawValue, input.timeMillis,
                     input.timeMillis, dataset, input.labels["subject"], labels, annotations, input.evidence,
                     inhibitor, nowMillis,
@@ -105,11 +105,12 @@ extension YujingDatabase {
         }
         // A new level-I warning inhibits lower ones already raised on its dataset.
         if level == .I, let dataset {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE warning SET inhibited_by = ? WHERE dataset = ? AND level <> 'I' AND id <> ?
                     AND inhibited_by IS NULL AND state <> 'resolved'
-                    """, arguments: [id, dataset, id])
+                    """
+            ).execute(arguments: [id, dataset, id])
         }
         if kind != .repeated {
             try Self.appendHistory(
@@ -117,7 +118,7 @@ extension YujingDatabase {
                 level: level, state: state, comment: nil)
         }
         let warning = try Row.fetchOne(
-            db, sql: "SELECT \(Self.warningColumns) FROM warning WHERE id = ?", arguments: [id]
+            db.cachedStatement(sql: "SELECT \(Self.warningColumns) FROM warning WHERE id = ?"), arguments: [id]
         ).map(Self.warningRecord)
         guard let warning else { throw StoreError.notFound("warning \(id)") }
         let notify = kind != .repeated && !silenced && inhibitor == nil
@@ -293,11 +294,12 @@ extension YujingDatabase {
         _ db: Database, warningID: Int64, timeMillis: Int64, action: String, author: String, level: WarningLevel,
         state: WarningState, comment: String?
     ) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO warning_history (warning_id, time_ms, action, author, level, state, comment)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [warningID, timeMillis, action, author, level.rawValue, state.rawValue, comment])
+                """
+        ).execute(arguments: [warningID, timeMillis, action, author, level.rawValue, state.rawValue, comment])
     }
 
     static func warningRecord(_ row: Row) -> WarningRecord {
