@@ -38,18 +38,20 @@ extension YujingDatabase {
         let silenced =
             try Bool.fetchOne(
                 db.cachedStatement(
-                sql: """
-                    SELECT 1 FROM silence WHERE expires_ms > ? AND (fingerprint = ? OR (fingerprint IS NULL AND rule = ?))
-                    """), arguments: [nowMillis, input.fingerprint, input.rule]) == true
+                    sql: """
+                        SELECT 1 FROM silence WHERE expires_ms > ? AND (fingerprint = ? OR (fingerprint IS NULL AND rule = ?))
+                        """),
+                arguments: [nowMillis, input.fingerprint, input.rule]) == true
         let dataset = input.labels["dataset"]
         var inhibitor: Int64?
         if input.level != .I, let dataset {
             inhibitor = try Int64.fetchOne(
                 db.cachedStatement(
-                sql: """
-                    SELECT id FROM warning WHERE level = 'I' AND dataset = ? AND fingerprint <> ?
-                    AND state IN ('firing', 'acknowledged', 'silenced') ORDER BY id LIMIT 1
-                    """), arguments: [dataset, input.fingerprint])
+                    sql: """
+                        SELECT id FROM warning WHERE level = 'I' AND dataset = ? AND fingerprint <> ?
+                        AND state IN ('firing', 'acknowledged', 'silenced') ORDER BY id LIMIT 1
+                        """),
+                arguments: [dataset, input.fingerprint])
         }
         let labels = Self.jsonObject(input.labels)
         let annotations = Self.jsonObject(input.annotations)
@@ -83,9 +85,9 @@ extension YujingDatabase {
                     title = ? WHERE id = ?
                     """
             ).execute(arguments: [
-                    level.rawValue, state.rawValue, input.timeMillis, labels, annotations, input.evidence,
-                    inhibitor, nowMillis, input.title, id,
-                ])
+                level.rawValue, state.rawValue, input.timeMillis, labels, annotations, input.evidence,
+                inhibitor, nowMillis, input.title, id,
+            ])
         } else {
             kind = .created
             state = silenced ? .silenced : .firing
@@ -97,10 +99,10 @@ extension YujingDatabase {
                     VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
-                    input.fingerprint, input.rule, input.title, level.rawValue, state.rawValue, input.timeMillis,
-                    input.timeMillis, dataset, input.labels["subject"], labels, annotations, input.evidence,
-                    inhibitor, nowMillis,
-                ])
+                input.fingerprint, input.rule, input.title, level.rawValue, state.rawValue, input.timeMillis,
+                input.timeMillis, dataset, input.labels["subject"], labels, annotations, input.evidence,
+                inhibitor, nowMillis,
+            ])
             id = db.lastInsertedRowID
         }
         // A new level-I warning inhibits lower ones already raised on its dataset.
