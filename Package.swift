@@ -61,6 +61,8 @@ let package = Package(
                 "YujingCore",
                 "YujingResponse",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // GRDB's own SQLite module, for binding ingest columns with the C API (no extra dependency).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -152,6 +154,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import YujingCore
 
 /// One configured call of the open-data platform's admin API: method, URL and body templates, extra headers
 /// (e.g. the auth header). Templates use `{{name}}`; values are percent-encoded in the URL and JSON-escaped in
@@ -108,7 +109,9 @@ public struct URLProbe: Sendable {
     /// - Returns: Status.
     /// - Throws: ``ActionsError/transport(receiver:reason:)``.
     public func status(of url: URL) async throws(ActionsError) -> Int {
-        try await poster.send(method: "GET", url: url, body: nil, headers: [:], receiver: "verification")
+        try await poster.send(
+            method: "GET", url: url, body: nil, headers: ["User-Agent": VerificationProbe.userAgent],
+            receiver: "verification")
     }
 }
 

@@ -49,7 +49,9 @@ struct IngestController {
         }
         let batch: IngestBatch
         do {
-            batch = try IngestBatch.decode(Data(body.readableBytesView))
+            batch = try body.withUnsafeReadableBytes { bytes throws(ServerError) in
+                try IngestBatch.decode(bytes: bytes)
+            }
         } catch {
             metrics.batchesRejected.increment()
             throw HTTPError(.badRequest, message: "batch rejected whole: \(error.description)")

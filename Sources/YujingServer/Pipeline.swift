@@ -25,6 +25,8 @@ public actor Pipeline {
     static let maxDrillEngines = 16
     /// Where new, escalated and reopened warnings go for response plans.
     var responseTriggers: AsyncStream<[ResponseTrigger]>.Continuation?
+    /// Where batches are stored while the engine evaluates them (see ``ingest(_:nowMillis:)``).
+    let storeQueue = DispatchQueue(label: "yujing.pipeline.store")
     /// The rules in force.
     public private(set) var rules: RuleSet
 
@@ -108,23 +110,28 @@ public actor Pipeline {
     }
 
     /// Stores a batch (idempotent on agent and batch id) and evaluates its events.
+    ///
+    /// Storing runs on ``storeQueue`` while this actor evaluates the batch; the answer waits for both. A batch is
+    /// evaluated only once it is known to be new (all batch writes go through this actor, so the check cannot race).
+    /// Should storing fail after the engine has seen the events, the engine is rebuilt from the database as at
+    /// start-up, so its state never counts events that were not stored (the agent's retry counts them once).
     /// - Parameters:
     ///   - batch: The batch.
     ///   - nowMillis: Wall clock.
     /// - Returns: Whether it was stored or a duplicate, and the warnings it changed.
     /// - Throws: ``ServerError/store(_:)``.
     public func ingest(_ batch: IngestBatch, nowMillis: Int64) throws(ServerError) -> (IngestOutcome, [WarningChange]) {
-        let outcome: IngestOutcome
+        let seen: Bool
         do {
-            outcome = try database.storeBatch(
-                agent: batch.agent, batchID: batch.batchID, items: batch.items, receivedMillis: nowMillis)
+            seen = try database.isBatchStored(agent: batch.agent, batchID: batch.batchID)
         } catch {
             throw .store(error.description)
         }
-        guard case .stored = outcome else {
+        if seen {
             metrics.batchesDuplicate.increment()
-            return (outcome, [])
+            return (.duplicate, [])
         }
+        let storing = BackgroundStore(batch, in: database, receivedMillis: nowMillis, on: storeQueue)
         var access = 0
         var finding = 0
         var heartbeat = 0
@@ -144,6 +151,19 @@ public actor Pipeline {
             case .heartbeat: heartbeat += 1
             }
             engine.process(event, into: &signals)
+        }
+        let outcome: IngestOutcome
+        switch storing.wait() {
+        case .success(.stored(let events)):
+            outcome = .stored(events: events)
+        case .success(.duplicate):
+            // Only possible if another process wrote the batch meanwhile: forget what the engine saw.
+            rebuildEngine()
+            metrics.batchesDuplicate.increment()
+            return (.duplicate, [])
+        case .failure(let error):
+            rebuildEngine()
+            throw .store(error.description)
         }
         metrics.countEvents(access: access, finding: finding, heartbeat: heartbeat)
         if drillEvents > 0 { metrics.eventsDrill.increment(by: Int64(drillEvents)) }
@@ -187,6 +207,19 @@ public actor Pipeline {
     public func endDrill(_ drill: String) {
         drillEngines[drill] = nil
         drillOrder.removeAll { $0 == drill }
+    }
+
+    /// Replaces the engine by one rebuilt from the database (snapshot plus newer events), as at start-up.
+    func rebuildEngine() {
+        let next = CorrelationEngine(
+            rules: rules, configuration: Self.engineConfiguration(configuration), scopeOracle: scope)
+        do {
+            try Self.rebuild(engine: next, database: database, configuration: configuration, logger: logger)
+            engine = next
+            logger.warning("engine state rebuilt after a failed batch store")
+        } catch {
+            logger.error("engine rebuild after a failed batch store failed", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Moves the watermark with the wall clock (quiet input), so that `absence` rules fire.
@@ -247,22 +280,24 @@ public actor Pipeline {
         }
     }
 
+    /// Applies signals as warnings, all in one transaction, then counts, logs and notifies.
     func apply(_ signals: [WarningSignal], nowMillis: Int64) throws(ServerError) -> [WarningChange] {
-        var changes: [WarningChange] = []
+        guard !signals.isEmpty else { return [] }
         var triggers: [ResponseTrigger] = []
         defer { if !triggers.isEmpty { responseTriggers?.yield(triggers) } }
-        for signal in signals {
-            let input = WarningInput(
+        let inputs = signals.map { signal in
+            WarningInput(
                 fingerprint: signal.fingerprint, rule: signal.ruleID, title: signal.title, level: signal.level,
                 labels: signal.labels, annotations: signal.annotations, evidence: signal.evidence,
                 timeMillis: signal.startsAtMillis)
-            let change: WarningChange
-            do {
-                change = try database.applyWarning(input, nowMillis: nowMillis)
-            } catch {
-                throw .store(error.description)
-            }
-            changes.append(change)
+        }
+        let changes: [WarningChange]
+        do {
+            changes = try database.applyWarnings(inputs, nowMillis: nowMillis)
+        } catch {
+            throw .store(error.description)
+        }
+        for (signal, change) in zip(signals, changes) {
             if change.kind != .repeated {
                 triggers.append(ResponseTrigger(warning: change.warning, keys: signal.keys ?? [:]))
                 if signal.labels["drill"] == nil { metrics.alertsByLevel[signal.level]?.increment() }

@@ -336,7 +336,10 @@ public actor Responder {
         if let planID = withdrawal.plan, let plan = plans.first(where: { $0.id == planID }), !plan.notifyOwner { return }
         let receivers = configuration.owners.filter { $0.agency == dataset.ownerAgency || $0.agency == "*" }
         guard !receivers.isEmpty else { return }
-        let rows = (try? database.traceback(dataset: dataset.id, sinceMillis: withdrawal.sinceMillis)) ?? []
+        let rows =
+            (try? database.traceback(
+                dataset: dataset.id, sinceMillis: withdrawal.sinceMillis,
+                probeAddresses: configuration.response.verifySourceAddresses)) ?? []
         let notice = OwnerNotice(
             dataset: dataset.id, title: dataset.title, owner_agency: dataset.ownerAgency, withdrawal_id: withdrawal.id,
             state: withdrawal.state.rawValue, reason: withdrawal.reason, since: Self.iso(withdrawal.sinceMillis),

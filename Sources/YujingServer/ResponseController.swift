@@ -12,6 +12,8 @@ struct ResponseController {
     let database: YujingDatabase
     let responder: Responder
     let pipeline: Pipeline
+    /// The center's addresses, whose verification requests stay out of tracebacks.
+    var probeAddresses: [String] = ["127.0.0.1", "::1"]
 
     static let withdrawers: Set<TokenRole> = [.datacenter]
     static let proposers: Set<TokenRole> = [.analyst, .datacenter]
@@ -46,7 +48,7 @@ struct ResponseController {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
-            throw HTTPError(.badRequest, message: "body: \(IngestBatch.describe(error))")
+            throw HTTPError(.badRequest, message: "body: \(DecodingErrorText.describe(error))")
         } catch {
             throw HTTPError(.badRequest, message: "body: invalid JSON")
         }
@@ -235,7 +237,8 @@ struct ResponseController {
         let until = try Self.time(query["until"].map(String.init), field: "until")
         let drill = query["drill"].map(String.init)
         let rows = try WarningsController.store {
-            try database.traceback(dataset: id, sinceMillis: sinceMillis, untilMillis: until, drill: drill)
+            try database.traceback(
+                dataset: id, sinceMillis: sinceMillis, untilMillis: until, drill: drill, probeAddresses: probeAddresses)
         }
         let views = rows.map(TracebackView.init)
         let wantsCSV =
@@ -460,7 +463,7 @@ struct ResponseController {
         do {
             report = try JSONDecoder().decode(EnforcementReport.self, from: data)
         } catch let error as DecodingError {
-            throw HTTPError(.badRequest, message: "report: \(IngestBatch.describe(error))")
+            throw HTTPError(.badRequest, message: "report: \(DecodingErrorText.describe(error))")
         }
         try await Self.run { try await responder.record(report, raw: String(decoding: data, as: UTF8.self)) }
         return Recorded()

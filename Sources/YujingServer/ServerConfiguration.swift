@@ -210,6 +210,9 @@ public struct ResponseSettings: Sendable, Hashable, Codable {
     public var adapterAttempts = 5
     /// The traceback starts this long before the first identifier finding (a file is served before it is scanned).
     public var tracebackMarginSeconds = 300
+    /// Addresses the center's verification requests come from (as the platform's logs see them): those requests
+    /// (User-Agent `yujing-verify/1`) are not data users and stay out of tracebacks.
+    public var verifySourceAddresses = ["127.0.0.1", "::1"]
 
     enum CodingKeys: String, CodingKey {
         case twoPersonRule = "two_person_rule"
@@ -220,6 +223,7 @@ public struct ResponseSettings: Sendable, Hashable, Codable {
         case allowList = "allow_list"
         case adapterAttempts = "adapter_attempts"
         case tracebackMarginSeconds = "traceback_margin_seconds"
+        case verifySourceAddresses = "verify_source_addresses"
     }
 
     /// Defaults.
@@ -243,6 +247,8 @@ public struct ResponseSettings: Sendable, Hashable, Codable {
         adapterAttempts = try c.decodeIfPresent(Int.self, forKey: .adapterAttempts) ?? d.adapterAttempts
         tracebackMarginSeconds =
             try c.decodeIfPresent(Int.self, forKey: .tracebackMarginSeconds) ?? d.tracebackMarginSeconds
+        verifySourceAddresses =
+            try c.decodeIfPresent([String].self, forKey: .verifySourceAddresses) ?? d.verifySourceAddresses
         for entry in allowList {
             let parts = entry.split(separator: ":", maxSplits: 1)
             guard parts.count == 2, RestrictedSubjectKind(rawValue: String(parts[0])) != nil else {

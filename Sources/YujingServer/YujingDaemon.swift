@@ -122,7 +122,10 @@ public struct YujingDaemon: Sendable {
             .addRoutes(to: api)
         WarningsController(database: database, pipeline: pipeline).addRoutes(to: api)
         RulesController(pipeline: pipeline).addRoutes(to: api)
-        ResponseController(database: database, responder: responder, pipeline: pipeline).addRoutes(to: api)
+        ResponseController(
+            database: database, responder: responder, pipeline: pipeline,
+            probeAddresses: configuration.response.verifySourceAddresses
+        ).addRoutes(to: api)
         PublicNoticeController(database: database, settings: configuration.response).addRoutes(to: router)
         DrillsController(database: database, pipeline: pipeline).addRoutes(to: api)
         return router

@@ -17,95 +17,114 @@ extension YujingDatabase {
     /// - Returns: What changed and whether to notify.
     /// - Throws: ``StoreError``.
     public func applyWarning(_ input: WarningInput, nowMillis: Int64) throws(StoreError) -> WarningChange {
-        try write { db -> WarningChange in
-            let silenced =
-                try Bool.fetchOne(
-                    db,
+        try write { db -> WarningChange in try Self.applyWarning(input, nowMillis: nowMillis, in: db) }
+    }
+
+    /// Applies the conditions raised by one ingest batch, in order, in a single transaction (one commit instead of
+    /// one per condition; each is handled exactly as ``applyWarning(_:nowMillis:)`` handles it).
+    /// - Parameters:
+    ///   - inputs: The conditions, in the order the engine raised them.
+    ///   - nowMillis: Wall-clock time (for silences).
+    /// - Returns: What changed for each input, in order.
+    /// - Throws: ``StoreError``; nothing is applied then.
+    public func applyWarnings(_ inputs: [WarningInput], nowMillis: Int64) throws(StoreError) -> [WarningChange] {
+        guard !inputs.isEmpty else { return [] }
+        return try write { db -> [WarningChange] in
+            try inputs.map { input in try Self.applyWarning(input, nowMillis: nowMillis, in: db) }
+        }
+    }
+
+    static func applyWarning(_ input: WarningInput, nowMillis: Int64, in db: Database) throws -> WarningChange {
+        let silenced =
+            try Bool.fetchOne(
+                db.cachedStatement(
                     sql: """
                         SELECT 1 FROM silence WHERE expires_ms > ? AND (fingerprint = ? OR (fingerprint IS NULL AND rule = ?))
-                        """, arguments: [nowMillis, input.fingerprint, input.rule]) == true
-            let dataset = input.labels["dataset"]
-            var inhibitor: Int64?
-            if input.level != .I, let dataset {
-                inhibitor = try Int64.fetchOne(
-                    db,
+                        """),
+                arguments: [nowMillis, input.fingerprint, input.rule]) == true
+        let dataset = input.labels["dataset"]
+        var inhibitor: Int64?
+        if input.level != .I, let dataset {
+            inhibitor = try Int64.fetchOne(
+                db.cachedStatement(
                     sql: """
                         SELECT id FROM warning WHERE level = 'I' AND dataset = ? AND fingerprint <> ?
                         AND state IN ('firing', 'acknowledged', 'silenced') ORDER BY id LIMIT 1
-                        """, arguments: [dataset, input.fingerprint])
-            }
-            let labels = Self.jsonObject(input.labels)
-            let annotations = Self.jsonObject(input.annotations)
-            let existing = try Row.fetchOne(
-                db, sql: "SELECT \(Self.warningColumns) FROM warning WHERE fingerprint = ?",
-                arguments: [input.fingerprint]
-            ).map(Self.warningRecord)
-            let kind: WarningChange.Kind
-            let state: WarningState
-            let level: WarningLevel
-            let id: Int64
-            if let existing {
-                level = max(existing.level, input.level)
-                if existing.state == .resolved {
-                    kind = .reopened
-                } else if input.level > existing.level {
-                    kind = .escalated
-                } else {
-                    kind = .repeated
-                }
-                switch existing.state {
-                case .resolved: state = silenced ? .silenced : .firing
-                case .silenced: state = silenced ? .silenced : .firing
-                case .firing, .acknowledged: state = silenced ? .silenced : existing.state
-                }
-                id = existing.id
-                try db.execute(
-                    sql: """
-                        UPDATE warning SET level = ?, state = ?, count = count + 1, last_seen_ms = MAX(last_seen_ms, ?),
-                        labels = ?, annotations = ?, evidence = ?, inhibited_by = ?, updated_ms = ?,
-                        title = ? WHERE id = ?
-                        """,
-                    arguments: [
-                        level.rawValue, state.rawValue, input.timeMillis, labels, annotations, input.evidence,
-                        inhibitor, nowMillis, input.title, id,
-                    ])
-            } else {
-                kind = .created
-                state = silenced ? .silenced : .firing
-                level = input.level
-                try db.execute(
-                    sql: """
-                        INSERT INTO warning (fingerprint, rule, title, level, state, count, first_seen_ms, last_seen_ms,
-                        dataset, subject, labels, annotations, evidence, inhibited_by, updated_ms, drill)
-                        VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        input.fingerprint, input.rule, input.title, level.rawValue, state.rawValue, input.timeMillis,
-                        input.timeMillis, dataset, input.labels["subject"], labels, annotations, input.evidence,
-                        inhibitor, nowMillis, input.labels["drill"],
-                    ])
-                id = db.lastInsertedRowID
-            }
-            // A new level-I warning inhibits lower ones already raised on its dataset.
-            if level == .I, let dataset {
-                try db.execute(
-                    sql: """
-                        UPDATE warning SET inhibited_by = ? WHERE dataset = ? AND level <> 'I' AND id <> ?
-                        AND inhibited_by IS NULL AND state <> 'resolved'
-                        """, arguments: [id, dataset, id])
-            }
-            if kind != .repeated {
-                try Self.appendHistory(
-                    db, warningID: id, timeMillis: input.timeMillis, action: kind.rawValue, author: "engine",
-                    level: level, state: state, comment: nil)
-            }
-            let warning = try Row.fetchOne(
-                db, sql: "SELECT \(Self.warningColumns) FROM warning WHERE id = ?", arguments: [id]
-            ).map(Self.warningRecord)
-            guard let warning else { throw StoreError.notFound("warning \(id)") }
-            let notify = kind != .repeated && !silenced && inhibitor == nil
-            return WarningChange(kind: kind, warning: warning, notify: notify)
+                        """),
+                arguments: [dataset, input.fingerprint])
         }
+        let labels = Self.jsonObject(input.labels)
+        let annotations = Self.jsonObject(input.annotations)
+        let existing = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(Self.warningColumns) FROM warning WHERE fingerprint = ?"),
+            arguments: [input.fingerprint]
+        ).map(Self.warningRecord)
+        let kind: WarningChange.Kind
+        let state: WarningState
+        let level: WarningLevel
+        let id: Int64
+        if let existing {
+            level = max(existing.level, input.level)
+            if existing.state == .resolved {
+                kind = .reopened
+            } else if input.level > existing.level {
+                kind = .escalated
+            } else {
+                kind = .repeated
+            }
+            switch existing.state {
+            case .resolved: state = silenced ? .silenced : .firing
+            case .silenced: state = silenced ? .silenced : .firing
+            case .firing, .acknowledged: state = silenced ? .silenced : existing.state
+            }
+            id = existing.id
+            try db.cachedStatement(
+                sql: """
+                    UPDATE warning SET level = ?, state = ?, count = count + 1, last_seen_ms = MAX(last_seen_ms, ?),
+                    labels = ?, annotations = ?, evidence = ?, inhibited_by = ?, updated_ms = ?,
+                    title = ? WHERE id = ?
+                    """
+            ).execute(arguments: [
+                level.rawValue, state.rawValue, input.timeMillis, labels, annotations, input.evidence,
+                inhibitor, nowMillis, input.title, id,
+            ])
+        } else {
+            kind = .created
+            state = silenced ? .silenced : .firing
+            level = input.level
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO warning (fingerprint, rule, title, level, state, count, first_seen_ms, last_seen_ms,
+                    dataset, subject, labels, annotations, evidence, inhibited_by, updated_ms, drill)
+                    VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                input.fingerprint, input.rule, input.title, level.rawValue, state.rawValue, input.timeMillis,
+                input.timeMillis, dataset, input.labels["subject"], labels, annotations, input.evidence,
+                inhibitor, nowMillis, input.labels["drill"],
+            ])
+            id = db.lastInsertedRowID
+        }
+        // A new level-I warning inhibits lower ones already raised on its dataset.
+        if level == .I, let dataset {
+            try db.cachedStatement(
+                sql: """
+                    UPDATE warning SET inhibited_by = ? WHERE dataset = ? AND level <> 'I' AND id <> ?
+                    AND inhibited_by IS NULL AND state <> 'resolved'
+                    """
+            ).execute(arguments: [id, dataset, id])
+        }
+        if kind != .repeated {
+            try Self.appendHistory(
+                db, warningID: id, timeMillis: input.timeMillis, action: kind.rawValue, author: "engine",
+                level: level, state: state, comment: nil)
+        }
+        let warning = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(Self.warningColumns) FROM warning WHERE id = ?"), arguments: [id]
+        ).map(Self.warningRecord)
+        guard let warning else { throw StoreError.notFound("warning \(id)") }
+        let notify = kind != .repeated && !silenced && inhibitor == nil
+        return WarningChange(kind: kind, warning: warning, notify: notify)
     }
 
     /// Lists warnings, most recently seen first.
@@ -283,11 +302,12 @@ extension YujingDatabase {
         _ db: Database, warningID: Int64, timeMillis: Int64, action: String, author: String, level: WarningLevel,
         state: WarningState, comment: String?
     ) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO warning_history (warning_id, time_ms, action, author, level, state, comment)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [warningID, timeMillis, action, author, level.rawValue, state.rawValue, comment])
+                """
+        ).execute(arguments: [warningID, timeMillis, action, author, level.rawValue, state.rawValue, comment])
     }
 
     static func warningRecord(_ row: Row) -> WarningRecord {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import YujingCore
 import YujingResponse
 
 extension YujingDatabase {
@@ -273,13 +274,20 @@ extension YujingDatabase {
     ///   - sinceMillis: From, epoch ms.
     ///   - untilMillis: To, epoch ms (nil: now).
     ///   - drill: A drill's own traffic instead of real traffic.
+    ///   - probeAddresses: The center's addresses: its verification requests from there are not data users.
     /// - Returns: Rows, most requests first.
     /// - Throws: ``StoreError``.
-    public func traceback(dataset: String, sinceMillis: Int64, untilMillis: Int64? = nil, drill: String? = nil)
-        throws(StoreError) -> [TracebackRow]
-    {
+    public func traceback(
+        dataset: String, sinceMillis: Int64, untilMillis: Int64? = nil, drill: String? = nil,
+        probeAddresses: [String] = ["127.0.0.1", "::1"]
+    ) throws(StoreError) -> [TracebackRow] {
         try read { db in
-            try Row.fetchAll(
+            let probes = probeAddresses.isEmpty ? "''" : probeAddresses.map { _ in "?" }.joined(separator: ",")
+            var arguments: [any DatabaseValueConvertible] = [
+                dataset, sinceMillis, untilMillis ?? Int64.max, drill, VerificationProbe.userAgent,
+            ]
+            arguments += probeAddresses
+            return try Row.fetchAll(
                 db,
                 sql: """
                     SELECT COALESCE(subject_kind, 'ip'), COALESCE(subject, ip), COALESCE(channel, 'download'), COUNT(*),
@@ -287,8 +295,9 @@ extension YujingDatabase {
                     FROM access_event
                     WHERE dataset = ? AND time_ms >= ? AND time_ms <= ? AND status >= 200 AND status < 400
                     AND drill IS ? AND (channel IS NULL OR channel IN ('download', 'api', 'sandbox'))
+                    AND NOT (user_agent = ? AND ip IN (\(probes)))
                     GROUP BY 1, 2, 3 ORDER BY 4 DESC, 2, 3
-                    """, arguments: [dataset, sinceMillis, untilMillis ?? Int64.max, drill]
+                    """, arguments: StatementArguments(arguments)
             ).map {
                 TracebackRow(
                     subjectKind: $0[0], subject: $0[1], channel: $0[2], count: $0[3], firstMillis: $0[4],

@@ -32,6 +32,13 @@ public struct YujingDatabase: Sendable {
             configuration.busyMode = .timeout(10)
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                // 32 MiB of page cache per connection (SQLite's default is 2 MiB): ingest updates three indexes
+                // of access_event at scattered places, and re-reading their pages from the OS showed in profiles.
+                try db.execute(sql: "PRAGMA cache_size = -32768")
+                // Checkpoint the WAL every 8,192 pages (32 MiB) rather than 1,000: each checkpoint runs inside a
+                // commit and syncs the database file, and index pages rewritten by successive batches are then
+                // copied back once instead of many times.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
             return try YujingDatabase(pool)

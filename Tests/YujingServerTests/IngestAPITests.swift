@@ -1,5 +1,6 @@
 import CompressNIO
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -68,6 +69,43 @@ import YujingStore
             #expect(bad.status == .badRequest)
         }
         #expect(try daemon.database().accessEventCount() == 1)
+    }
+
+    @Test func aBatchThatFailedToStoreIsNotCountedByTheEngine() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        // abuse.bruteforce: 30 rejected requests from one IP within 5 minutes. 20 stay below it.
+        @Sendable func rejected(_ range: Range<Int>) -> [[String: Any]] {
+            range.map { Batches.access(ip: "10.9.9.9", status: 401, millis: 1_772_352_000_000 + Int64($0) * 100) }
+        }
+        let database = try daemon.database()
+        try await daemon.run { client, _ in
+            // The engine evaluates while the batch is stored: make storing fail.
+            try await database.writer.write { db in
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER refuse_access BEFORE INSERT ON access_event
+                        BEGIN SELECT RAISE(ABORT, 'refused by test'); END
+                        """)
+            }
+            let failed = try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent),
+                body: try Batches.batch("f-1", rejected(0..<20)))
+            #expect(failed.status == .internalServerError)
+            try await database.writer.write { db in try db.execute(sql: "DROP TRIGGER refuse_access") }
+            // The agent retries the same batch: its 20 events must count once, not 40 (which would fire).
+            let retried = try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent),
+                body: try Batches.batch("f-1", rejected(0..<20)))
+            #expect(retried.status == .ok)
+            #expect(retried.json()["status"] as? String == "stored")
+            #expect(retried.json()["warnings"] as? Int == 0)
+            let tenMore = try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: daemon.headers(.agent),
+                body: try Batches.batch("f-2", rejected(20..<30)))
+            #expect(tenMore.json()["warnings"] as? Int == 1)
+        }
+        #expect(try database.accessEventCount() == 30)
     }
 
     @Test func schemaErrorsNameTheFieldAndRejectTheWholeBatch() async throws {

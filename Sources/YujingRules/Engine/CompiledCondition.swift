@@ -147,10 +147,14 @@ enum TextSearch {
     }
 }
 
-/// Substrings searched in one pass: a table of first bytes selects the positions worth comparing.
+/// Substrings searched in one pass: a table of first bytes, then a bit set of first byte pairs (when every needle
+/// has two bytes or more), select the positions worth comparing. The pair filter matters for needle lists that
+/// share a first byte, like paths that all start with `/`.
 struct NeedleSet {
     let needles: [[UInt8]]
     let firstBytes: [Bool]
+    /// Bit `b0 << 8 | b1` is set when a needle starts with bytes `b0 b1` (empty when some needle is shorter).
+    let firstPairs: [UInt64]
     let shortest: Int
 
     init(_ needles: [[UInt8]]) {
@@ -161,24 +165,41 @@ struct NeedleSet {
         }
         firstBytes = table
         shortest = needles.map(\.count).min() ?? 0
+        var pairs: [UInt64] = []
+        if shortest >= 2 {
+            pairs = [UInt64](repeating: 0, count: 1024)
+            for needle in needles {
+                let pair = Int(needle[0]) << 8 | Int(needle[1])
+                pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+            }
+        }
+        firstPairs = pairs
     }
 
     func found(in b: UnsafeBufferPointer<UInt8>, _ ignoreCase: Bool) -> Bool {
         guard shortest > 0 else { return true }
         guard b.count >= shortest else { return false }
+        let usePairs = !firstPairs.isEmpty
         return firstBytes.withUnsafeBufferPointer { table in
-            var i = 0
-            let last = b.count - shortest
-            while i <= last {
-                let byte = TextSearch.fold(b[i], ignoreCase)
-                if table[Int(byte)] {
-                    for needle in needles where needle[0] == byte && TextSearch.matches(b, at: i, needle, ignoreCase) {
-                        return true
+            firstPairs.withUnsafeBufferPointer { pairs in
+                var i = 0
+                let last = b.count - shortest
+                while i <= last {
+                    let byte = TextSearch.fold(b[i], ignoreCase)
+                    if table[Int(byte)] {
+                        // With pairs, shortest >= 2 and i <= count - shortest, so b[i + 1] exists.
+                        let pair = usePairs ? Int(byte) << 8 | Int(TextSearch.fold(b[i + 1], ignoreCase)) : 0
+                        if !usePairs || pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 {
+                            for needle in needles
+                            where needle[0] == byte && TextSearch.matches(b, at: i, needle, ignoreCase) {
+                                return true
+                            }
+                        }
                     }
+                    i += 1
                 }
-                i += 1
+                return false
             }
-            return false
         }
     }
 }

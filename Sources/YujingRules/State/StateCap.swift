@@ -6,12 +6,16 @@ enum StateCap {
         let removeCount = max(1, table.count / 10)
         let times = table.values.map(lastTime).sorted()
         let cutoff = times[min(removeCount, times.count) - 1]
-        var removed = 0
-        for (key, state) in table where removed < removeCount && lastTime(state) <= cutoff {
-            table.removeValue(forKey: key)
-            removed += 1
+        // Collect first, then remove: removing while iterating the table would copy all of it (copy on write).
+        var keys: [String] = []
+        keys.reserveCapacity(removeCount)
+        var index = table.startIndex
+        while index != table.endIndex, keys.count < removeCount {
+            if lastTime(table.values[index]) <= cutoff { keys.append(table.keys[index]) }
+            table.formIndex(after: &index)
         }
-        return removed
+        for key in keys { table.removeValue(forKey: key) }
+        return keys.count
     }
 }
 

@@ -1,6 +1,89 @@
 import Foundation
 import YujingCore
+import YujingServer
 import YujingStore
+
+/// The ingest decoder the daemon used before ``BatchDecoder`` (Foundation's `JSONDecoder` and Codable), kept as
+/// the oracle of the differential tests: the hand-written decoder must accept, build and reject exactly alike.
+/// A decoder's answer: the batch, or the error text the daemon answers 400 with.
+enum DecodeOutcome {
+    case success(IngestBatch)
+    case failure(String)
+
+    var failureText: String? {
+        if case .failure(let text) = self { return text }
+        return nil
+    }
+}
+
+enum ReferenceDecoder {
+    /// The batch, or the error text the daemon answered with.
+    static func decode(_ data: Data) -> DecodeOutcome {
+        do {
+            let wire = try JSONDecoder().decode(WireBatch.self, from: data)
+            return .success(
+                IngestBatch(
+                    agent: wire.agent, batchID: wire.batchID, items: wire.events.map { $0.item(agent: wire.agent) }))
+        } catch let error as DecodingError {
+            return .failure(describe(error))
+        } catch {
+            return .failure("invalid JSON: \(error)")
+        }
+    }
+
+    static func path(_ codingPath: [any CodingKey]) -> String {
+        var out = ""
+        for key in codingPath {
+            if let index = key.intValue {
+                out += "[\(index)]"
+            } else {
+                out += out.isEmpty ? key.stringValue : "." + key.stringValue
+            }
+        }
+        return out.isEmpty ? "body" : out
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])): missing"
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)): expected \(type)"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)): expected \(type), found null"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "body: not valid JSON" }
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "body: invalid"
+        }
+    }
+}
+
+struct WireBatch: Decodable {
+    var agent: String
+    var batchID: String
+    var events: [WireEvent]
+
+    enum CodingKeys: String, CodingKey {
+        case agent
+        case batchID = "batch_id"
+        case events
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        agent = try c.decode(String.self, forKey: .agent)
+        batchID = try c.decode(String.self, forKey: .batchID)
+        guard !agent.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: .agent, in: c, debugDescription: "must not be empty")
+        }
+        guard !batchID.isEmpty, batchID.utf8.count <= 200 else {
+            throw DecodingError.dataCorruptedError(forKey: .batchID, in: c, debugDescription: "1 to 200 bytes")
+        }
+        events = try c.decode([WireEvent].self, forKey: .events)
+    }
+}
 
 /// One event on the wire; `type` selects `access`, `finding` or `heartbeat`.
 struct WireEvent: Decodable {
