@@ -183,7 +183,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(4)))
+    @Test(.timeLimit(.minutes(8)))
     func aLeakIsWithdrawnVerifiedTracedAndAScraperIsSuspendedAnnouncedLiftedAndEscalated() async throws {
         let stack = try await Stack()
         defer {
@@ -209,7 +209,7 @@ import Testing
         let published = Date()
 
         // Within seconds: level II warning, withdrawal verified against nginx, files quarantined.
-        let withdrawal = try await stack.wait(30, "the withdrawal of ds-bus to be verified") {
+        let withdrawal = try await stack.wait(60, "the withdrawal of ds-bus to be verified") {
             try stack.json(["withdrawals", "ls", "--dataset", "ds-bus"]).first { $0["state"] as? String == "withdrawn" }
         }
         let elapsed = Date().timeIntervalSince(published)
@@ -229,7 +229,7 @@ import Testing
         #expect(level == "II")
 
         // Traceback: exactly the subjects that obtained the leaking version (not the early one, not the 404s).
-        let trace = try await stack.wait(10, "the traceback") { () -> [String: Any]? in
+        let trace = try await stack.wait(60, "the traceback") { () -> [String: Any]? in
             let document = try stack.json(["trace", "ds-bus"]).first
             let rows = document?["rows"] as? [[String: Any]] ?? []
             return rows.count >= obtained.count ? document : nil
@@ -242,7 +242,7 @@ import Testing
         #expect(csv.hasPrefix("subject_kind,subject,channel,count,first,last,bytes,addresses"))
 
         // The owner agency was told.
-        let notice = try await stack.wait(10, "the owner notice") { () -> String? in
+        let notice = try await stack.wait(60, "the owner notice") { () -> String? in
             let text = FileManager.default.contents(atPath: stack.ownerInbox).map { String(decoding: $0, as: UTF8.self) }
             return text?.contains("ds-bus") == true ? text : nil
         }
@@ -254,14 +254,14 @@ import Testing
             statuses.append(try stack.get("/datasets/ds-open/files/a.csv?appKey=ak-scraper-0000001&n=\(index)"))
         }
         #expect(statuses.prefix(300).allSatisfy { $0 == 200 })
-        let suspension = try await stack.wait(30, "the scraper's suspension") {
+        let suspension = try await stack.wait(90, "the scraper's suspension") {
             try stack.json(["restrictions"]).first {
                 $0["subject"] as? String == "ak-scraper-0000001" && $0["state"] as? String == "active"
             }
         }
         #expect(suspension["measure"] as? String == "suspend")
         #expect(suspension["ground"] as? Int == 1)
-        _ = try await stack.wait(15, "nginx to refuse the scraper") { () -> Bool? in
+        _ = try await stack.wait(60, "nginx to refuse the scraper") { () -> Bool? in
             try stack.get("/datasets/ds-open/files/a.csv?appKey=ak-scraper-0000001") == 403 ? true : nil
         }
         #expect(try stack.get("/datasets/ds-open/files/a.csv?appKey=ak-other-00000009") == 200)
@@ -274,7 +274,7 @@ import Testing
         let firstID = try #require(suspension["id"] as? Int)
         let (liftStatus, _, liftError) = try stack.cli(["lift", String(firstID), "--reason", "owner contacted"])
         #expect(liftStatus == 0, "\(liftError)")
-        _ = try await stack.wait(15, "nginx to serve the scraper again") { () -> Bool? in
+        _ = try await stack.wait(60, "nginx to serve the scraper again") { () -> Bool? in
             try stack.get("/datasets/ds-open/files/a.csv?appKey=ak-scraper-0000001") == 200 ? true : nil
         }
 
@@ -283,7 +283,7 @@ import Testing
         for index in 0..<2200 where !refused {
             refused = try stack.get("/datasets/ds-open/files/a.csv?appKey=ak-scraper-0000001&m=\(index)") == 403
         }
-        let repeatSuspension = try await stack.wait(30, "the repeat suspension") {
+        let repeatSuspension = try await stack.wait(120, "the repeat suspension") {
             try stack.json(["restrictions"]).first {
                 $0["subject"] as? String == "ak-scraper-0000001" && $0["id"] as? Int != firstID
                     && $0["measure"] as? String == "suspend"
@@ -302,7 +302,7 @@ import Testing
             "restrict", "ip:192.0.2.77", "--measure", "suspend", "--duration", "1h", "--ground", "4", "--reason", "test",
         ])
         #expect(restrictStatus == 0, "\(restrictError)")
-        let failure = try await stack.wait(20, "the enforcement-failed warning") {
+        let failure = try await stack.wait(60, "the enforcement-failed warning") {
             try stack.center.read { db in
                 try String.fetchOne(db, sql: "SELECT level FROM warning WHERE rule = 'response.enforcement-failed'")
             }
