@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Domain values shared by every module. Foundation only.
@@ -91,6 +92,20 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // The operator console: server-rendered pages (Mustache), sessions, CSRF, zh-CN/English, mounted by the daemon
+        // under /console.
+        .target(
+            name: "YujingConsole",
+            dependencies: [
+                "YujingCore",
+                "YujingResponse",
+                "YujingStore",
+                "YujingServer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         // The agent: log tailing, checkpoints, disk spool, shipping, dataset-release scans, as Services.
         .target(
             name: "YujingAgent",
@@ -121,6 +136,7 @@ let package = Package(
                 "YujingResponse",
                 "YujingStore",
                 "YujingServer",
+                "YujingConsole",
                 "YujingAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -152,6 +168,19 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "YujingConsoleTests",
+            dependencies: [
+                "YujingConsole",
+                "YujingServer",
+                "YujingStore",
+                "YujingResponse",
+                "YujingRules",
+                "YujingCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -13,9 +13,9 @@ struct ResponseController {
     let responder: Responder
     let pipeline: Pipeline
 
-    static let withdrawers: Set<TokenRole> = [.datacenter]
-    static let proposers: Set<TokenRole> = [.analyst, .datacenter]
-    static let tracers: Set<TokenRole> = [.analyst, .datacenter, .auditor]
+    static let withdrawers: Set<TokenRole> = .withdrawers
+    static let proposers: Set<TokenRole> = .proposers
+    static let tracers: Set<TokenRole> = .tracers
 
     func addRoutes(to group: RouterGroup<YujingRequestContext>) {
         group.get("datasets", use: listDatasets)
