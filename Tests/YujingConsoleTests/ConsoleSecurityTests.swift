@@ -1,0 +1,164 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+import YujingStore
+
+@testable import YujingConsole
+
+/// Sessions, CSRF, roles and languages at the HTTP level, against the real daemon.
+@Suite struct ConsoleSecurityTests {
+    @Test func postsWithoutSessionOrValidCSRFTokenAreRefused() async throws {
+        let configured = try ConsoleTestDaemon()
+        defer { configured.remove() }
+        let token = try #require(configured.tokens[.ops])
+        try await configured.run { client, daemon, _ in
+            let id = try ConsoleTestDaemon.plantWarning(daemon.database, dataset: "ds-a", title: "Leak ds-a")
+            let path = "/console/warnings/\(id)/acknowledge"
+            // No session at all.
+            let anonymous = try await client.execute(
+                uri: path, method: .post, headers: ConsoleHTTP.headers(cookie: nil), body: ConsoleHTTP.form(["csrf": "x"]))
+            #expect(anonymous.status == .unauthorized)
+            // A made-up session cookie.
+            let forged = try await client.execute(
+                uri: path, method: .post, headers: ConsoleHTTP.headers(cookie: "yj_session=\(String(repeating: "a", count: 64))"),
+                body: ConsoleHTTP.form(["csrf": "x"]))
+            #expect(forged.status == .unauthorized)
+
+            let (cookie, csrf, _) = try await ConsoleHTTP.signIn(client, token: token)
+            // Missing and wrong CSRF tokens.
+            let missing = try await client.execute(
+                uri: path, method: .post, headers: ConsoleHTTP.headers(cookie: cookie), body: ConsoleHTTP.form([:]))
+            #expect(missing.status == .forbidden)
+            var wrong = csrf
+            wrong.replaceSubrange(wrong.startIndex...wrong.startIndex, with: csrf.first == "0" ? "1" : "0")
+            let bad = try await client.execute(
+                uri: path, method: .post, headers: ConsoleHTTP.headers(cookie: cookie),
+                body: ConsoleHTTP.form(["csrf": wrong]))
+            #expect(bad.status == .forbidden)
+            // The right token from another site (Origin) is refused too.
+            let crossSite = try await client.execute(
+                uri: path, method: .post, headers: ConsoleHTTP.headers(cookie: cookie, extra: [.origin: "https://evil.example"]),
+                body: ConsoleHTTP.form(["csrf": csrf]))
+            #expect(crossSite.status == .forbidden)
+            #expect(try daemon.database.warning(id: id)?.state == .firing)
+            // The right token works.
+            let good = try await client.execute(
+                uri: path, method: .post, headers: ConsoleHTTP.headers(cookie: cookie),
+                body: ConsoleHTTP.form(["csrf": csrf, "back": "/console/warnings"]))
+            #expect(good.status == .seeOther)
+            #expect(good.headers[.location] == "/console/warnings?done=1")
+            #expect(try daemon.database.warning(id: id)?.state == .acknowledged)
+            // An open redirect is not possible through `back`.
+            let silence = try await client.execute(
+                uri: "/console/warnings/\(id)/silence", method: .post, headers: ConsoleHTTP.headers(cookie: cookie),
+                body: ConsoleHTTP.form(["csrf": csrf, "back": "https://evil.example/", "duration": "2h", "comment": "maintenance"]))
+            #expect(silence.headers[.location] == "/console/warnings?done=1")
+            #expect(try daemon.database.warning(id: id)?.state == .silenced)
+        }
+    }
+
+    @Test func sessionCookieFlagsAgentTokensAndRolesOnTheServerSide() async throws {
+        let configured = try ConsoleTestDaemon()
+        defer { configured.remove() }
+        try await configured.run { client, daemon, _ in
+            let (_, _, plain) = try await ConsoleHTTP.signIn(client, token: try #require(configured.tokens[.analyst]))
+            let plainCookie = try #require(ConsoleHTTP.setCookies(plain).first { $0.hasPrefix("yj_session=") })
+            #expect(plainCookie.contains("HttpOnly"))
+            #expect(plainCookie.contains("SameSite=Strict"))
+            #expect(plainCookie.contains("Path=/console"))
+            #expect(!plainCookie.contains("Secure"))
+            // Behind a TLS-terminating proxy the cookie is Secure.
+            let (_, _, proxied) = try await ConsoleHTTP.signIn(
+                client, token: try #require(configured.tokens[.analyst]),
+                extra: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
+            let secureCookie = try #require(ConsoleHTTP.setCookies(proxied).first { $0.hasPrefix("yj_session=") })
+            #expect(secureCookie.contains("Secure"))
+
+            // Agent tokens and wrong tokens cannot sign in.
+            let (agentCookie, _, agent) = try await ConsoleHTTP.signIn(client, token: try #require(configured.tokens[.agent]))
+            #expect(agent.status == .unauthorized)
+            #expect(agentCookie.isEmpty)
+            let (_, _, wrong) = try await ConsoleHTTP.signIn(client, token: "yj_nope_nope")
+            #expect(wrong.status == .unauthorized)
+
+            // ops may handle warnings but not approve withdrawals: no button, and the handler refuses.
+            let warningID = try ConsoleTestDaemon.plantWarning(daemon.database, dataset: "ds-r", title: "Leak ds-r")
+            let withdrawalID = try ConsoleTestDaemon.plantProposedWithdrawal(
+                daemon.database, dataset: "ds-r", warningID: warningID)
+            let (opsCookie, opsCSRF, _) = try await ConsoleHTTP.signIn(client, token: try #require(configured.tokens[.ops]))
+            let page = try await client.execute(uri: "/console/withdrawals", method: .get, headers: [.cookie: opsCookie])
+            #expect(page.text.contains("withdrawal-\(withdrawalID)"))
+            #expect(!page.text.contains("approve-withdrawal-\(withdrawalID)"))
+            #expect(!page.text.contains("id=\"nav-traceback\""))  // ops may not read tracebacks
+            let refused = try await client.execute(
+                uri: "/console/withdrawals/\(withdrawalID)/approve", method: .post,
+                headers: ConsoleHTTP.headers(cookie: opsCookie), body: ConsoleHTTP.form(["csrf": opsCSRF]))
+            #expect(refused.status == .forbidden)
+            let trace = try await client.execute(uri: "/console/traceback", method: .get, headers: [.cookie: opsCookie])
+            #expect(trace.status == .forbidden)
+            #expect(try daemon.database.withdrawal(id: withdrawalID)?.state == .proposed)
+            // Revoking the token ends its console sessions at once.
+            try daemon.database.revokeToken(name: "op-ops", actor: "test", nowMillis: ConsoleTestDaemon.now())
+            let after = try await client.execute(uri: "/console/warnings", method: .get, headers: [.cookie: opsCookie])
+            #expect(after.status == .seeOther)
+            #expect(after.headers[.location]?.hasPrefix("/console/login") == true)
+        }
+    }
+
+    @Test func sessionsExpireAndLogoutEndsThem() async throws {
+        var daemon = try ConsoleTestDaemon()
+        daemon.idleTimeoutSeconds = 1
+        let configured = daemon
+        defer { configured.remove() }
+        let token = try #require(configured.tokens[.analyst])
+        try await configured.run { client, _, _ in
+            let (cookie, _, _) = try await ConsoleHTTP.signIn(client, token: token)
+            try await Task.sleep(for: .milliseconds(2200))
+            let expired = try await client.execute(uri: "/console/warnings", method: .get, headers: [.cookie: cookie])
+            #expect(expired.status == .seeOther)
+            #expect(expired.headers[.location]?.contains("expired=1") == true)
+
+            let (fresh, csrf, _) = try await ConsoleHTTP.signIn(client, token: token)
+            let out = try await client.execute(
+                uri: "/console/logout", method: .post, headers: ConsoleHTTP.headers(cookie: fresh),
+                body: ConsoleHTTP.form(["csrf": csrf]))
+            #expect(out.status == .seeOther)
+            #expect(ConsoleHTTP.cookieValue(out, "yj_session") == "")
+            let gone = try await client.execute(uri: "/console/warnings", method: .get, headers: [.cookie: fresh])
+            #expect(gone.status == .seeOther)
+        }
+    }
+
+    @Test func languageFollowsAcceptLanguageAndTheToggleCookie() async throws {
+        #expect(ConsoleLanguage.choose(cookie: nil, acceptLanguage: "en-GB,en;q=0.9,zh;q=0.1") == .en)
+        #expect(ConsoleLanguage.choose(cookie: nil, acceptLanguage: "fr, zh-CN;q=0.8, en;q=0.5") == .zh)
+        #expect(ConsoleLanguage.choose(cookie: nil, acceptLanguage: nil) == .zh)
+        #expect(ConsoleLanguage.choose(cookie: "en", acceptLanguage: "zh-CN") == .en)
+        #expect(ConsoleStrings.missing.isEmpty)
+        let configured = try ConsoleTestDaemon()
+        defer { configured.remove() }
+        try await configured.run { client, _, _ in
+            let english = try await client.execute(uri: "/console/login", method: .get, headers: [.acceptLanguage: "en-US"])
+            #expect(english.text.contains("<html lang=\"en\">"))
+            #expect(english.text.contains("Operator token"))
+            let chinese = try await client.execute(uri: "/console/login", method: .get, headers: [.acceptLanguage: "zh-CN"])
+            #expect(chinese.text.contains("操作员令牌"))
+            let toggle = try await client.execute(
+                uri: "/console/lang?to=en&back=%2Fconsole%2Flogin", method: .get, headers: [.acceptLanguage: "zh-CN"])
+            #expect(toggle.status == .seeOther)
+            #expect(toggle.headers[.location] == "/console/login")
+            #expect(ConsoleHTTP.cookieValue(toggle, "lang") == "en")
+            let sticky = try await client.execute(
+                uri: "/console/login", method: .get, headers: [.acceptLanguage: "zh-CN", .cookie: "lang=en"])
+            #expect(sticky.text.contains("Operator token"))
+            // Assets come from Yujing itself; pages allow no other origin.
+            let css = try await client.execute(uri: "/console/assets/console.css", method: .get)
+            #expect(css.status == .ok)
+            #expect(css.headers[.contentType]?.hasPrefix("text/css") == true)
+            #expect(english.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+        }
+    }
+}
