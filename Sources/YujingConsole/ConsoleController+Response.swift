@@ -37,7 +37,7 @@ extension ConsoleController {
             "from": Self.time(r.startsMillis), "until": Self.time(r.endedMillis ?? r.untilMillis),
             "requestedBy": r.requestedBy,
             "canApprove": session.may(.withdrawers) && r.state == .proposed,
-            "canLift": session.may(.proposers) && r.state == .active,
+            "canLift": session.may(.proposers) && (r.state == .active || r.state == .proposed),
         ]
         if let warning = r.warningID { row["warningID"] = warning }
         if let drill = r.drill { row["drill"] = drill }
