@@ -1,4 +1,7 @@
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 import Testing
 import YujingResponse
 import YujingServer
@@ -12,10 +15,34 @@ import YujingStore
         let configured = try ConsoleTestDaemon()
         defer { configured.remove() }
         let token = try #require(configured.tokens[.datacenter])
-        try await configured.run { _, daemon, base in
+        let agentToken = try #require(configured.tokens[.agent])
+        try await configured.run { client, daemon, base in
             let database = daemon.database
             let warningID = try ConsoleTestDaemon.plantWarning(
                 database, dataset: "ds-leak", title: "身份证号泄露 ds-leak")
+            // An agent reports: a heartbeat, a masked finding in the dataset, and a download of it.
+            let now = ConsoleTestDaemon.now() + 1
+            let batch: [String: Any] = [
+                "agent": "web-01", "batch_id": "b-1",
+                "events": [
+                    ["type": "heartbeat", "time": now, "node": "node-a"],
+                    [
+                        "type": "finding", "time": now, "dataset": "ds-leak", "file": "ds-leak.csv", "kind": "cn_mobile",
+                        "count": 2, "masked_samples": ["138****5678"], "keyed_hashes": ["ab12"],
+                    ],
+                    [
+                        "type": "access", "time": now, "node": "node-a", "ip": "203.0.113.9", "method": "GET",
+                        "path": "/datasets/ds-leak/files/data.csv", "status": 200, "bytes": 4096,
+                        "user_agent": "curl/8", "dataset": "ds-leak", "channel": "download", "subject": "ak-buyer-01",
+                        "subject_kind": "app_key",
+                    ],
+                ],
+            ]
+            let ingest = try await client.execute(
+                uri: "/api/v1/ingest", method: .post,
+                headers: [.authorization: "Bearer \(agentToken)", .contentType: "application/json"],
+                body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: batch)))
+            #expect(ingest.status == .ok)
             let withdrawalID = try ConsoleTestDaemon.plantProposedWithdrawal(
                 database, dataset: "ds-leak", warningID: warningID)
             let restriction = try await daemon.responder.restrict(
@@ -68,10 +95,21 @@ import YujingStore
                 try await browser.open("\(base)/console/warnings/\(warningID)")
                 let detail = try await browser.string("document.body.textContent")
                 #expect(detail.contains("110***********002X"))
+                #expect(detail.contains("138****5678"))  // the masked finding
                 #expect(detail.contains("op-datacenter"))
                 #expect(try await browser.evaluate("document.getElementById('withdrawal-\(withdrawalID)') !== null") as? Bool == true)
                 #expect(try await browser.evaluate("document.getElementById('traceback-link') !== null") as? Bool == true)
                 try await browser.screenshot("04-warning-detail-zh.png")
+
+                // The traceback from the warning: the download is there, and the CSV export works.
+                try await browser.click("#traceback-link")
+                #expect(try await browser.string("document.getElementById('trace-subjects').textContent") == "1")
+                #expect(try await browser.string("document.body.textContent").contains("app_key:ak-buyer-01"))
+                let csv = try await browser.string(
+                    "fetch(document.getElementById('trace-csv').href).then(r => r.text())")
+                #expect(csv.hasPrefix("subject_kind,subject,channel,count,first,last,bytes,addresses"))
+                #expect(csv.contains("app_key,ak-buyer-01,download,1,"))
+                try await browser.screenshot("04b-traceback-zh.png")
 
                 // Approve the proposed withdrawal on the withdrawals page.
                 try await browser.click("#nav-withdrawals")
@@ -92,6 +130,13 @@ import YujingStore
                 #expect(try await browser.string("document.getElementById('state-\(warningID)').textContent") == "acknowledged")
                 #expect(try await browser.string("document.querySelector('#warning-\(warningID) .badge').textContent").contains("Level I"))
                 try await browser.screenshot("06-board-en.png")
+
+                // Agents: the heartbeat and its node.
+                try await browser.click("#nav-agents")
+                #expect(try await browser.string("document.querySelector('#agent-web-01 .health').textContent") == "ok")
+                #expect(try await browser.string("document.getElementById('agent-web-01').textContent").contains("node-a"))
+                try await browser.screenshot("06b-agents-en.png")
+                try await browser.click("#nav-warnings")
 
                 // Live update: a new warning appears on the open board without reloading it.
                 _ = try await browser.evaluate("window.__stay = true; true")
