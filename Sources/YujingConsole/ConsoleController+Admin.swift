@@ -12,7 +12,14 @@ extension ConsoleController {
                     enforcement = "\(report.nginxStatus) · v\(report.version) · \(Self.time(report.receivedMillis))"
                     if let error = report.nginxError { enforcement += " · \(error)" }
                 }
+                let batches = ConsoleStrings.text("batches", language)
+                let spool = [a.metrics["spool_batches"].map { "\($0) \(batches)" }, a.metrics["spool_bytes"].map(Self.bytes)]
+                    .compactMap { $0 }.joined(separator: " · ")
                 return [
+                    "lag": a.metrics["lag_bytes"].map(Self.bytes) ?? "—", "spool": spool.isEmpty ? "—" : spool,
+                    "backpressure": a.metrics["backpressure"].map {
+                        ConsoleStrings.text($0 > 0 ? "backpressure_on" : "backpressure_off", language)
+                    } ?? "—",
                     "name": a.name, "node": a.node ?? "—", "health": a.health.rawValue,
                     "healthLabel": ConsoleStrings.text("health_\(a.health.rawValue)", language),
                     "lastHeartbeat": Self.time(a.lastHeartbeatMillis), "heartbeats": a.heartbeats,
@@ -23,6 +30,17 @@ extension ConsoleController {
                 request, session: session, language: language, current: "agents", template: "agents",
                 context: ["agents": agents])
         }
+    }
+
+    /// Bytes for people: `512 B`, `3.2 KiB`, `1.5 MiB`, `2.0 GiB`.
+    static func bytes(_ value: Int64) -> String {
+        if value < 1024 { return "\(value) B" }
+        var amount = Double(value) / 1024
+        for unit in ["KiB", "MiB", "GiB"] {
+            if amount < 1024 || unit == "GiB" { return String(format: "%.1f %@", amount, unit) }
+            amount /= 1024
+        }
+        return "\(value) B"
     }
 
     @Sendable func auditPage(request: Request, context: YujingRequestContext) async throws -> Response {

@@ -139,9 +139,15 @@ enum ConsoleStrings {
         "health_stale": ("stale (no heartbeat for over 2 min)", "失联（超过 2 分钟无心跳）"),
         "health_never": ("never reported", "从未上报"),
         "agents_note": (
-            "Lag and spool figures travel in the agents' heartbeats and logs; the center stores the heartbeat time and node.",
-            "积压与缓存数据随代理心跳和日志上报；中心保存心跳时间和节点。"
+            "Lag (bytes of log not yet read), spool (batches waiting to be acknowledged) and backpressure are the figures sent with the latest heartbeat.",
+            "积压（尚未读取的日志字节）、缓存（等待确认的批次）和背压均为最近一次心跳上报的数据。"
         ),
+        "lag": ("Lag", "积压"),
+        "batches": ("batches", "批"),
+        "spool": ("Spool", "缓存"),
+        "backpressure": ("Backpressure", "背压"),
+        "backpressure_on": ("on: reading paused", "开启：已暂停读取"),
+        "backpressure_off": ("off", "关闭"),
         "verify_chain": ("Verify chain", "校验哈希链"),
         "chain_intact": ("Audit chain intact", "审计哈希链完整"),
         "chain_broken": ("Audit chain BROKEN", "审计哈希链已损坏"),

@@ -169,10 +169,11 @@ enum ConsoleTemplates {
     static let agents = """
         <h1>{{t.nav_agents}}</h1>
         <table id="agents"><thead><tr><th>{{t.name}}</th><th>{{t.node}}</th><th>{{t.health}}</th><th>{{t.last_heartbeat}}</th>
-        <th>{{t.heartbeats}}</th><th>{{t.enforcement}}</th></tr></thead><tbody>
+        <th>{{t.lag}}</th><th>{{t.spool}}</th><th>{{t.backpressure}}</th><th>{{t.heartbeats}}</th><th>{{t.enforcement}}</th></tr></thead><tbody>
         {{#agents}}<tr id="agent-{{name}}"><td>{{name}}</td><td>{{node}}</td><td class="health health-{{health}}">{{healthLabel}}</td>
-        <td>{{lastHeartbeat}}</td><td>{{heartbeats}}</td><td>{{enforcement}}</td></tr>{{/agents}}
-        {{^agents}}<tr><td colspan="6">{{t.none}}</td></tr>{{/agents}}</tbody></table>
+        <td>{{lastHeartbeat}}</td><td class="lag">{{lag}}</td><td class="spool">{{spool}}</td><td class="backpressure">{{backpressure}}</td>
+        <td>{{heartbeats}}</td><td>{{enforcement}}</td></tr>{{/agents}}
+        {{^agents}}<tr><td colspan="9">{{t.none}}</td></tr>{{/agents}}</tbody></table>
         <p class="note">{{t.agents_note}}</p>
         """
 

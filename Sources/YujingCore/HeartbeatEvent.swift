@@ -6,15 +6,20 @@ public struct HeartbeatEvent: Sendable, Hashable, Codable {
     public var agent: String
     /// The node the agent runs on.
     public var node: String
+    /// The agent's counters and gauges at that time (`lag_bytes`, `spool_bytes`, `spool_batches`, `backpressure`,
+    /// ...), when it sent them.
+    public var metrics: [String: Int64]?
 
     /// Creates a heartbeat.
     /// - Parameters:
     ///   - timeMillis: Event time in epoch milliseconds.
     ///   - agent: Agent name.
     ///   - node: Node name.
-    public init(timeMillis: Int64, agent: String, node: String = "") {
+    ///   - metrics: The agent's metrics.
+    public init(timeMillis: Int64, agent: String, node: String = "", metrics: [String: Int64]? = nil) {
         self.timeMillis = timeMillis
         self.agent = agent
         self.node = node
+        self.metrics = metrics
     }
 }

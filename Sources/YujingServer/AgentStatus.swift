@@ -21,6 +21,8 @@ public struct AgentStatus: Sendable, Hashable {
     public var lastHeartbeatMillis: Int64?
     /// Heartbeats stored (within retention).
     public var heartbeats: Int
+    /// Metrics of the latest heartbeat (`lag_bytes`, `spool_bytes`, `spool_batches`, `backpressure`, ...).
+    public var metrics: [String: Int64]
     /// Health.
     public var health: Health
     /// Latest enforcement report.
@@ -54,7 +56,8 @@ public struct AgentStatus: Sendable, Hashable {
             }
             return AgentStatus(
                 name: name, node: beat?.node, lastHeartbeatMillis: beat?.lastMillis, heartbeats: beat?.count ?? 0,
-                health: health, enforcement: reports[name], hasToken: tokens.contains(name))
+                metrics: beat?.metrics ?? [:], health: health, enforcement: reports[name],
+                hasToken: tokens.contains(name))
         }
     }
 }

@@ -19,6 +19,11 @@ struct AgentsAuditController {
         var last_heartbeat: String?
         var heartbeat_age_seconds: Int64?
         var heartbeats: Int
+        var lag_bytes: Int64?
+        var spool_bytes: Int64?
+        var spool_batches: Int64?
+        var backpressure: Int64?
+        var metrics: [String: Int64]
         var health: String
         var token: Bool
         var enforcement: Enforcement?
@@ -72,7 +77,10 @@ struct AgentsAuditController {
                 AgentView(
                     name: status.name, node: status.node, last_heartbeat: status.lastHeartbeatMillis.map(WarningView.time),
                     heartbeat_age_seconds: status.lastHeartbeatMillis.map { max(0, now - $0) / 1000 },
-                    heartbeats: status.heartbeats, health: status.health.rawValue, token: status.hasToken,
+                    heartbeats: status.heartbeats, lag_bytes: status.metrics["lag_bytes"],
+                    spool_bytes: status.metrics["spool_bytes"], spool_batches: status.metrics["spool_batches"],
+                    backpressure: status.metrics["backpressure"], metrics: status.metrics,
+                    health: status.health.rawValue, token: status.hasToken,
                     enforcement: status.enforcement.map {
                         AgentView.Enforcement(
                             version: $0.version, status: $0.nginxStatus, error: $0.nginxError,

@@ -8,6 +8,8 @@ public struct AgentHeartbeat: Sendable, Hashable {
     public var lastMillis: Int64
     /// Heartbeats stored for the agent (within retention).
     public var count: Int
+    /// Metrics sent with the latest heartbeat (`lag_bytes`, `spool_bytes`, ...), if any.
+    public var metrics: [String: Int64]?
 
     /// Creates a value.
     /// - Parameters:
@@ -15,7 +17,9 @@ public struct AgentHeartbeat: Sendable, Hashable {
     ///   - node: Node.
     ///   - lastMillis: Latest heartbeat time, epoch ms.
     ///   - count: Heartbeats stored.
-    public init(agent: String, node: String, lastMillis: Int64, count: Int) {
+    ///   - metrics: Metrics of the latest heartbeat.
+    public init(agent: String, node: String, lastMillis: Int64, count: Int, metrics: [String: Int64]? = nil) {
+        self.metrics = metrics
         self.agent = agent
         self.node = node
         self.lastMillis = lastMillis

@@ -7,13 +7,17 @@ extension YujingDatabase {
     /// - Throws: ``StoreError``.
     public func agentHeartbeats() throws(StoreError) -> [AgentHeartbeat] {
         try read { db in
-            // SQLite's bare-column rule: with MAX(), `node` comes from the row holding the maximum.
+            // SQLite's bare-column rule: with MAX(), `node` and `metrics` come from the row holding the maximum.
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT agent, node, MAX(time_ms), COUNT(*) FROM heartbeat GROUP BY agent ORDER BY agent
+                    SELECT agent, node, MAX(time_ms), COUNT(*), metrics FROM heartbeat GROUP BY agent ORDER BY agent
                     """
-            ).map { AgentHeartbeat(agent: $0[0], node: $0[1], lastMillis: $0[2], count: $0[3]) }
+            ).map { row -> AgentHeartbeat in
+                let text: String? = row[4]
+                let metrics = text.flatMap { try? JSONDecoder().decode([String: Int64].self, from: Data($0.utf8)) }
+                return AgentHeartbeat(agent: row[0], node: row[1], lastMillis: row[2], count: row[3], metrics: metrics)
+            }
         }
     }
 

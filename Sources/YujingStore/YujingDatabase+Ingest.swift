@@ -33,7 +33,7 @@ extension YujingDatabase {
                     keyed_hashes, drill) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let heartbeat = try db.cachedStatement(
-                sql: "INSERT INTO heartbeat (time_ms, agent, node) VALUES (?, ?, ?)")
+                sql: "INSERT INTO heartbeat (time_ms, agent, node, metrics) VALUES (?, ?, ?, ?)")
             for item in items {
                 switch item {
                 case .access(let e):
@@ -50,7 +50,7 @@ extension YujingDatabase {
                         Self.jsonText(e.maskedSamples), Self.jsonText(f.keyedHashes), e.drillID,
                     ])
                 case .heartbeat(let e):
-                    try heartbeat.execute(arguments: [e.timeMillis, e.agent, e.node])
+                    try heartbeat.execute(arguments: [e.timeMillis, e.agent, e.node, e.metrics.map(Self.metricsText)])
                 }
             }
             return .stored(events: items.count)
@@ -85,6 +85,13 @@ extension YujingDatabase {
     /// - Throws: ``StoreError``.
     public func findingCount() throws(StoreError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM finding") ?? 0 }
+    }
+
+    static func metricsText(_ metrics: [String: Int64]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard let data = try? encoder.encode(metrics) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
     }
 
     static func jsonText(_ strings: [String]) -> String {

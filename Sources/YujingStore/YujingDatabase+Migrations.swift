@@ -229,6 +229,10 @@ extension YujingDatabase {
                 t.column("detail", .text).notNull()
             }
         }
+        migrator.registerMigration("v3-heartbeat-metrics") { db in
+            // The agent's metrics (JSON object of integers) as sent with the heartbeat, for the console's agents page.
+            try db.alter(table: "heartbeat") { t in t.add(column: "metrics", .text) }
+        }
         return migrator
     }
 }

@@ -168,12 +168,15 @@ struct AgentsCommand: AsyncParsableCommand {
                 return [
                     OperatorOutput.text(a["name"]), OperatorOutput.text(a["node"]), OperatorOutput.text(a["health"]),
                     OperatorOutput.text(a["last_heartbeat"]), OperatorOutput.text(a["heartbeat_age_seconds"]),
+                    OperatorOutput.text(a["lag_bytes"]), OperatorOutput.text(a["spool_batches"]),
                     enforcement.map { "\(OperatorOutput.text($0["status"])) v\(OperatorOutput.text($0["version"]))" }
                         ?? "—",
                 ]
             }
             print(
-                OperatorOutput.table(["NAME", "NODE", "HEALTH", "LAST HEARTBEAT", "AGE S", "ENFORCEMENT"], rows),
+                OperatorOutput.table(
+                    ["NAME", "NODE", "HEALTH", "LAST HEARTBEAT", "AGE S", "LAG BYTES", "SPOOL BATCHES", "ENFORCEMENT"],
+                    rows),
                 terminator: "")
         } catch { OperatorOutput.fail(error, command: "agents") }
     }

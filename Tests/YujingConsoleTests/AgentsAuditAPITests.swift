@@ -30,7 +30,10 @@ import YujingStore
                 "agent": "web-01", "batch_id": "hb-1",
                 "events": [
                     ["type": "heartbeat", "time": now - 5000, "node": "node-a"],
-                    ["type": "heartbeat", "time": now - 1000, "node": "node-b"],
+                    [
+                        "type": "heartbeat", "time": now - 1000, "node": "node-b",
+                        "metrics": ["lag_bytes": 4096, "spool_bytes": 70_000, "spool_batches": 3, "backpressure": 0],
+                    ],
                 ],
             ]
             let ingest = try await client.execute(
@@ -45,6 +48,9 @@ import YujingStore
             #expect(web["node"] as? String == "node-b")
             #expect(web["health"] as? String == "ok")
             #expect(web["heartbeats"] as? Int == 2)
+            #expect(web["lag_bytes"] as? Int == 4096)
+            #expect(web["spool_batches"] as? Int == 3)
+            #expect((web["metrics"] as? [String: Any])?["spool_bytes"] as? Int == 70_000)
             #expect((web["heartbeat_age_seconds"] as? Int ?? 99) < 60)
             // The agent token itself (named op-agent) is listed, never having reported.
             let silent = try #require(list.first { $0["name"] as? String == "op-agent" })

@@ -25,7 +25,10 @@ import YujingStore
             let batch: [String: Any] = [
                 "agent": "web-01", "batch_id": "b-1",
                 "events": [
-                    ["type": "heartbeat", "time": now, "node": "node-a"],
+                    [
+                        "type": "heartbeat", "time": now, "node": "node-a",
+                        "metrics": ["lag_bytes": 3_276_800, "spool_bytes": 2048, "spool_batches": 2, "backpressure": 1],
+                    ],
                     [
                         "type": "finding", "time": now, "dataset": "ds-leak", "file": "ds-leak.csv", "kind": "cn_mobile",
                         "count": 2, "masked_samples": ["138****5678"], "keyed_hashes": ["ab12"],
@@ -135,6 +138,11 @@ import YujingStore
                 try await browser.click("#nav-agents")
                 #expect(try await browser.string("document.querySelector('#agent-web-01 .health').textContent") == "ok")
                 #expect(try await browser.string("document.getElementById('agent-web-01').textContent").contains("node-a"))
+                #expect(try await browser.string("document.querySelector('#agent-web-01 .lag').textContent") == "3.1 MiB")
+                #expect(try await browser.string("document.querySelector('#agent-web-01 .spool').textContent") == "2 batches · 2.0 KiB")
+                #expect(
+                    try await browser.string("document.querySelector('#agent-web-01 .backpressure').textContent")
+                        == "on: reading paused")
                 try await browser.screenshot("06b-agents-en.png")
                 try await browser.click("#nav-warnings")
 
