@@ -13,8 +13,9 @@ extension ConsoleController {
                     if let error = report.nginxError { enforcement += " · \(error)" }
                 }
                 let batches = ConsoleStrings.text("batches", language)
-                let spool = [a.metrics["spool_batches"].map { "\($0) \(batches)" }, a.metrics["spool_bytes"].map(Self.bytes)]
-                    .compactMap { $0 }.joined(separator: " · ")
+                let spool = [
+                    a.metrics["spool_batches"].map { "\($0) \(batches)" }, a.metrics["spool_bytes"].map(Self.bytes),
+                ].compactMap { $0 }.joined(separator: " · ")
                 return [
                     "lag": a.metrics["lag_bytes"].map(Self.bytes) ?? "—", "spool": spool.isEmpty ? "—" : spool,
                     "backpressure": a.metrics["backpressure"].map {

@@ -18,14 +18,17 @@ extension ConsoleController {
             "stateLabel": ConsoleStrings.text("wstate_\(w.state.rawValue)", language), "reason": w.reason,
             "requestedBy": w.requestedBy, "approvedBy": w.approvedBy ?? "—", "adapter": adapter,
             "verification": verification, "updated": Self.time(w.updatedMillis),
-            "tracebackURL":
-                "/console/traceback?dataset=\(FormBody.encode(w.dataset))&since=\(FormBody.encode(Self.time(w.sinceMillis)))",
+            "tracebackURL": Self.tracebackURL(dataset: w.dataset, sinceMillis: w.sinceMillis),
             "canApprove": may && w.state == .proposed,
             "canCancel": may && (w.state == .proposed || w.state == .approved),
             "canRestore": may && w.state == .redesensitized,
         ]
         if let drill = w.drill { row["drill"] = drill }
         return row
+    }
+
+    static func tracebackURL(dataset: String, sinceMillis: Int64) -> String {
+        "/console/traceback?dataset=\(FormBody.encode(dataset))&since=\(FormBody.encode(time(sinceMillis)))"
     }
 
     func restrictionRow(_ r: RestrictionRecord, session: ConsoleSession, language: ConsoleLanguage) -> [String: Any] {

@@ -60,7 +60,9 @@ extension ConsoleController {
         let warnings = try database.warnings(filter)
         let rows = warnings.map { warningRow($0, session: session, language: language) }
         var digest = SHA256()
-        for w in warnings { digest.update(data: Data("\(w.id):\(w.state):\(w.count):\(w.lastSeenMillis):\(w.level);".utf8)) }
+        for w in warnings {
+            digest.update(data: Data("\(w.id):\(w.state):\(w.count):\(w.lastSeenMillis):\(w.level);".utf8))
+        }
         let stamp = digest.finalize().prefix(12).map { String(format: "%02x", $0) }.joined()
         var values: [String: Any] = selected
         values["warnings"] = rows
@@ -126,8 +128,7 @@ extension ConsoleController {
             row["labels"] = w.labels.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value] }
             row["annotations"] = w.annotations.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value] }
             if let dataset = w.dataset, session.may(.tracers) {
-                row["tracebackURL"] =
-                    "/console/traceback?dataset=\(FormBody.encode(dataset))&since=\(FormBody.encode(Self.time(w.firstSeenMillis)))"
+                row["tracebackURL"] = Self.tracebackURL(dataset: dataset, sinceMillis: w.firstSeenMillis)
             }
             let history = try database.warningHistory(id: id).map { h -> [String: Any] in
                 ["time": Self.time(h.timeMillis), "action": h.action, "author": h.author, "level": h.level.rawValue,
@@ -144,8 +145,9 @@ extension ConsoleController {
                     withdrawalRow($0, session: session, language: language)
                 }
             }
-            let restrictions = try database.restrictions(limit: 500).filter {
-                $0.warningID == id || (w.subject != nil && ($0.subject == w.subject || "\($0.subjectKind.rawValue):\($0.subject)" == w.subject))
+            let restrictions = try database.restrictions(limit: 500).filter { r in
+                guard r.warningID != id, let subject = w.subject else { return r.warningID == id }
+                return r.subject == subject || "\(r.subjectKind.rawValue):\(r.subject)" == subject
             }.map { restrictionRow($0, session: session, language: language) }
             return page(
                 request, session: session, language: language, current: "warnings", template: "warning",

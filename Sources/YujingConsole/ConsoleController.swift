@@ -335,6 +335,8 @@ struct ConsoleController: Sendable {
         let language = query["to"].flatMap { ConsoleLanguage(rawValue: String($0)) } ?? Self.language(request).other
         return Self.redirect(
             Self.safeBack(query["back"].map(String.init)),
-            cookies: [Self.cookie(Self.languageCookie, language.rawValue, maxAge: 31_536_000, request: request, path: "/")])
+            cookies: [
+                Self.cookie(Self.languageCookie, language.rawValue, maxAge: 31_536_000, request: request, path: "/")
+            ])
     }
 }

@@ -75,7 +75,8 @@ struct AgentsAuditController {
             generated_at: WarningView.time(now), stale_after_seconds: AgentStatus.staleAfterMillis / 1000,
             agents: statuses.map { status in
                 AgentView(
-                    name: status.name, node: status.node, last_heartbeat: status.lastHeartbeatMillis.map(WarningView.time),
+                    name: status.name, node: status.node,
+                    last_heartbeat: status.lastHeartbeatMillis.map(WarningView.time),
                     heartbeat_age_seconds: status.lastHeartbeatMillis.map { max(0, now - $0) / 1000 },
                     heartbeats: status.heartbeats, lag_bytes: status.metrics["lag_bytes"],
                     spool_bytes: status.metrics["spool_bytes"], spool_batches: status.metrics["spool_batches"],
@@ -117,9 +118,9 @@ struct AgentsAuditController {
     static func integer(_ text: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text else { return value }
         guard let number = Int(text), range.contains(number) else {
-            throw HTTPError(
-                .badRequest,
-                message: "\(name): expected an integer \(range.upperBound == Int.max ? ">= \(range.lowerBound)" : "in \(range.lowerBound)...\(range.upperBound)")")
+            let expected =
+                range.upperBound == Int.max ? ">= \(range.lowerBound)" : "in \(range.lowerBound)...\(range.upperBound)"
+            throw HTTPError(.badRequest, message: "\(name): expected an integer \(expected)")
         }
         return number
     }
