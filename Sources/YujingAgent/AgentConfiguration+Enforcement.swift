@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 extension AgentConfiguration {
-    static let enforcementKeys: Set<String> = ["poll_ms", "quarantine_dir", "nginx"]
+    static let enforcementKeys: Set<String> = ["poll_ms", "quarantine_dir", "restore_files", "nginx"]
     static let nginxKeys: Set<String> = [
         "http_include", "server_include", "test_command", "reload_command", "subject_variables", "withdrawn_status",
         "throttle_burst", "command_timeout_ms",
@@ -27,6 +27,12 @@ extension AgentConfiguration {
         if let poll = map["poll_ms"] {
             configuration.pollMillis = try reader.int(poll, "poll_ms", range: 10...3_600_000)
         }
+        if let restoreNode = map["restore_files"] {
+            guard let value = restoreNode.bool else {
+                throw reader.fail(restoreNode, "enforcement: restore_files must be true or false")
+            }
+            configuration.restoreFiles = value
+        }
         if let nginxNode = map["nginx"] {
             configuration.nginx = try nginx(nginxNode, reader: reader)
         }
@@ -45,7 +51,9 @@ extension AgentConfiguration {
         guard settings.httpInclude != settings.serverInclude else {
             throw reader.fail(serverNode, "nginx: 'server_include' must differ from 'http_include'")
         }
-        if let command = map["test_command"] { settings.testCommand = try argv(command, "test_command", reader: reader) }
+        if let command = map["test_command"] {
+            settings.testCommand = try argv(command, "test_command", reader: reader)
+        }
         if let command = map["reload_command"] {
             settings.reloadCommand = try argv(command, "reload_command", reader: reader)
         }
@@ -54,7 +62,8 @@ extension AgentConfiguration {
             for (kind, valueNode) in variables {
                 let variable = try reader.string(valueNode, kind)
                 guard NginxRenderer.isVariableName(variable) else {
-                    throw reader.fail(valueNode, "subject_variables: '\(kind)' must be an nginx variable like $arg_appKey")
+                    throw reader.fail(
+                        valueNode, "subject_variables: '\(kind)' must be an nginx variable like $arg_appKey")
                 }
                 settings.subjectVariables[kind] = variable
             }

@@ -37,7 +37,8 @@ extension DatasetSource {
     /// True when `root/relative` has this pattern's shape and names `dataset`.
     func attributes(relative: String, to dataset: String) -> Bool {
         let full = (root == "/" ? "/" : root + "/") + relative
-        return fnmatch(absoluteGlob, full, FNM_PATHNAME | FNM_PERIOD) == 0 && absoluteSource.datasetID(for: full) == dataset
+        return fnmatch(absoluteGlob, full, FNM_PATHNAME | FNM_PERIOD) == 0
+            && absoluteSource.datasetID(for: full) == dataset
     }
 
     var absoluteGlob: String { absolutePattern.replacingOccurrences(of: "{dataset}", with: "*") }

@@ -103,6 +103,7 @@ public struct DatasetWatchService: Service {
         }
         metrics.add(.datasetScans)
         let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        let drill = Self.drillID(path: path)
         // File names can hold identifiers too: only the redacted form leaves the agent.
         let shownPath = detector.redact(path).text
         var writer = JSONWriter(capacity: 4_096)
@@ -111,7 +112,7 @@ public struct DatasetWatchService: Service {
             if events > 0 { writer.raw(",") }
             EventEncoder.appendFinding(
                 timeMillis: now, dataset: dataset, file: shownPath, kind: kind.rawValue, count: count,
-                masked: samples[kind] ?? [], hashes: (hashes[kind] ?? []).sorted(), to: &writer)
+                masked: samples[kind] ?? [], hashes: (hashes[kind] ?? []).sorted(), drill: drill, to: &writer)
             events += 1
         }
         if events > 0 { writer.raw(",") }
@@ -128,13 +129,23 @@ public struct DatasetWatchService: Service {
         }
         EventEncoder.appendFinding(
             timeMillis: now, dataset: dataset, file: shownPath, kind: summaryKind, count: result.findingCount,
-            masked: reasons, hashes: ["sha256:\(sha256)"], to: &writer)
+            masked: reasons, hashes: ["sha256:\(sha256)"], drill: drill, to: &writer)
         events += 1
         logger.info(
             "dataset file scanned",
             metadata: ["dataset.id": "\(dataset)", "findings": "\(result.findingCount)", "scan.result": "\(summaryKind)"])
         let batchID = "scan-\(sha256.prefix(32))-\(Self.shortHash(dataset + "\n" + path))"
         return (EventEncoder.batch(agent: configuration.name, batchID: batchID, events: writer.bytes), events)
+    }
+
+    /// The drill a file belongs to: drills drop files named `NAME.yujing-drill-<id>.EXT` into release folders.
+    static func drillID(path: String) -> String? {
+        let name = (path as NSString).lastPathComponent
+        guard let marker = name.range(of: ".yujing-drill-") else { return nil }
+        let rest = name[marker.upperBound...]
+        let id = rest.prefix { $0 != "." }
+        guard !id.isEmpty, id.count <= 64 else { return nil }
+        return "drill-" + id.replacingOccurrences(of: "drill-", with: "", options: .anchored)
     }
 
     static func sha256(path: String) -> String? {

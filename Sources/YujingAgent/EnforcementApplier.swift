@@ -70,7 +70,7 @@ public actor EnforcementApplier {
             var failures: [String] = []
             let acted = !entry.done
             // A dataset withdrawn again under a newer withdrawal keeps its files in quarantine.
-            if acted && !withdrawnDatasets.contains(item.dataset) {
+            if acted && enforcement.restoreFiles && !withdrawnDatasets.contains(item.dataset) {
                 let outcome = quarantine.restore(dataset: item.dataset)
                 entry.moved += outcome.moved
                 failures = outcome.failures
@@ -140,7 +140,9 @@ public actor EnforcementApplier {
         for skip in rendering.skipped where !(lastRendered?.skipped.contains(skip) ?? false) {
             logger.info(
                 "enforcement entry not rendered for nginx",
-                metadata: ["enforcement.entry": "\(skip.kind)", "enforcement.id": "\(skip.id)", "reason": "\(skip.reason)"])
+                metadata: [
+                    "enforcement.entry": "\(skip.kind)", "enforcement.id": "\(skip.id)", "reason": "\(skip.reason)",
+                ])
         }
         lastRendered = rendering
         let outcome = await nginx.apply(http: rendering.http, server: rendering.server)

@@ -43,7 +43,8 @@ public struct EnforcementService: Service {
             do throws(AgentError) {
                 let document = try await client.fetch()
                 if !centerReachable {
-                    logger.info("enforcement document fetched again", metadata: ["enforcement.version": "\(document.version)"])
+                    logger.info(
+                        "enforcement document fetched again", metadata: ["enforcement.version": "\(document.version)"])
                     centerReachable = true
                 }
                 let retryDue = retryAt.map { ContinuousClock.now >= $0 } ?? false

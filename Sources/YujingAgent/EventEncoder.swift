@@ -39,7 +39,7 @@ enum EventEncoder {
     /// Appends one finding event object (`kind` may be `scan_clean` or `scan_error` with count 0).
     static func appendFinding(
         timeMillis: Int64, dataset: String, file: String, kind: String, count: Int, masked: [String],
-        hashes: [String], to writer: inout JSONWriter
+        hashes: [String], drill: String? = nil, to writer: inout JSONWriter
     ) {
         writer.raw("{\"type\":\"finding\",\"time\":")
         writer.integer(timeMillis)
@@ -55,6 +55,10 @@ enum EventEncoder {
         writer.stringArray(masked)
         writer.key("keyed_hashes")
         writer.stringArray(hashes)
+        if let drill {
+            writer.key("drill")
+            writer.string(drill)
+        }
         writer.raw("}")
     }
 

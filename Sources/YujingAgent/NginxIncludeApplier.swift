@@ -50,7 +50,9 @@ struct NginxIncludeApplier: Sendable {
             }
             for path in paths { try Self.keepOld(path) }
             for path in paths {
-                guard rename(path + Self.newSuffix, path) == 0 else { throw .io(path: path, reason: FileIO.errorText()) }
+                guard rename(path + Self.newSuffix, path) == 0 else {
+                    throw .io(path: path, reason: FileIO.errorText())
+                }
                 swapped.append(path)
             }
         } catch {

@@ -70,7 +70,9 @@ public struct NginxRenderer: Sendable {
         var throttles: [Bucket: [String: String]] = [:]
 
         for restriction in document.restrictions where restriction.isActive(at: now) {
-            func skip(_ reason: String) { skipped.append(Skip(kind: "restriction", id: restriction.id, reason: reason)) }
+            func skip(_ reason: String) {
+                skipped.append(Skip(kind: "restriction", id: restriction.id, reason: reason))
+            }
             let measure = restriction.measure
             guard ["suspend", "close", "throttle"].contains(measure) else {
                 skip("measure '\(Self.printable(measure))' is not enforced by nginx")
@@ -80,7 +82,8 @@ public struct NginxRenderer: Sendable {
             let key: String
             switch restriction.subjectKind {
             case "ip", "cidr":
-                guard let address = Self.canonicalAddress(restriction.subject, network: restriction.subjectKind == "cidr")
+                guard
+                    let address = Self.canonicalAddress(restriction.subject, network: restriction.subjectKind == "cidr")
                 else {
                     skip("subject is not a valid \(restriction.subjectKind)")
                     continue
@@ -123,7 +126,8 @@ public struct NginxRenderer: Sendable {
                     skipped.append(
                         Skip(
                             kind: "withdrawal", id: withdrawal.id,
-                            reason: "URL pattern must start with / and hold no quotes, backslashes or control characters"))
+                            reason:
+                                "URL pattern must start with / and hold no quotes, backslashes or control characters"))
                     continue
                 }
                 withdrawn.insert(regex)
@@ -179,7 +183,9 @@ public struct NginxRenderer: Sendable {
         guard scalars.count >= 2, scalars.count <= 64, scalars[0] == "$" else { return false }
         guard let first = scalars.dropFirst().first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
         else { return false }
-        return scalars.dropFirst().allSatisfy { $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) }
+        return scalars.dropFirst().allSatisfy {
+            $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0)
+        }
     }
 
     /// True when the text may be rendered at all: no quotes, backslashes or control characters, bounded length.
@@ -187,7 +193,8 @@ public struct NginxRenderer: Sendable {
         guard !text.isEmpty, text.utf8.count <= maxValueBytes else { return false }
         return !text.unicodeScalars.contains {
             $0 == "\"" || $0 == "'" || $0 == "\\" || $0.value < 0x20 || (0x7f...0x9f).contains($0.value)
-                || $0.properties.generalCategory == .lineSeparator || $0.properties.generalCategory == .paragraphSeparator
+                || $0.properties.generalCategory == .lineSeparator
+                || $0.properties.generalCategory == .paragraphSeparator
         }
     }
 
@@ -235,7 +242,10 @@ public struct NginxRenderer: Sendable {
 
     /// The canonical text of an address (`ip`) or network (`cidr`, host bits cleared), or nil when invalid.
     static func canonicalAddress(_ text: String, network: Bool) -> String? {
-        guard text.utf8.count <= 64, text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isASCIIHexDigit || ".:/".contains(Character($0))) })
+        guard text.utf8.count <= 64,
+            text.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isASCIIHexDigit || ".:/".contains(Character($0)))
+            })
         else { return nil }
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == (network ? 2 : 1) else { return nil }

@@ -87,8 +87,20 @@ public enum EngineEvent: Sendable, Hashable, Codable {
             case .kind: return .text("heartbeat")
             case .agent: return .text(event.agent)
             case .node: return event.node.isEmpty ? nil : .text(event.node)
+            case .drill:
+                guard let drill = event.drillID else { return nil }
+                return .text(drill)
             default: return nil
             }
+        }
+    }
+
+    /// The drill an event belongs to, if it was injected by one.
+    public var drillID: String? {
+        switch self {
+        case .access(let event): event.drillID
+        case .finding(let event): event.drillID
+        case .heartbeat(let event): event.drillID
         }
     }
 

@@ -188,6 +188,28 @@ public struct AccessLogParser: Sendable {
         fillTarget(&event, b, targetStart, i)
     }
 
+    static let drillName: [UInt8] = Array("yujing_drill=".utf8)
+
+    /// The value of a `yujing_drill=` query parameter: requests a drill appends to a log carry their drill id.
+    static func drillParameter(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String? {
+        let name = drillName
+        var i = start
+        while i + name.count <= end {
+            if (i == start || b[i - 1] == 0x26), b[i] == name[0] {
+                var k = 1
+                while k < name.count, b[i + k] == name[k] { k += 1 }
+                if k == name.count {
+                    let valueStart = i + k
+                    let valueEnd = Bytes.find(b, 0x26, valueStart, end)
+                    guard valueEnd > valueStart, valueEnd - valueStart <= 64 else { return nil }
+                    return Bytes.string(b, valueStart, valueEnd)
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+
     /// Fills path, query, subject, dataset and channel from a request target `path[?query]`.
     func fillTarget(_ event: inout AccessEvent, _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
         let pathEnd = Bytes.find(b, 0x3F, start, end)
@@ -196,6 +218,7 @@ public struct AccessLogParser: Sendable {
             let (subject, redacted) = compiled.query.scan(b, pathEnd + 1, end, keep: compiled.keepQuery)
             if event.subject == nil { event.subject = subject }
             event.query = redacted
+            if event.drillID == nil { event.drillID = Self.drillParameter(b, pathEnd + 1, end) }
         }
         let found = compiled.paths.classify(b, start, pathEnd)
         if event.dataset == nil { event.dataset = found.dataset }

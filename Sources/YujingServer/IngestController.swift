@@ -22,7 +22,8 @@ struct IngestController {
     }
 
     @Sendable func ingest(request: Request, context: YujingRequestContext) async throws -> Response {
-        _ = try context.require(.ingesters)
+        // Agents ingest anything; drill runners (ops, datacenter) only events stamped with a drill id.
+        let caller = try context.require(.ingesters.union(DrillsController.runners))
         let start = ContinuousClock.now
         var body: ByteBuffer
         do {
@@ -52,6 +53,10 @@ struct IngestController {
         } catch {
             metrics.batchesRejected.increment()
             throw HTTPError(.badRequest, message: "batch rejected whole: \(error.description)")
+        }
+        if caller.role != .agent, batch.items.contains(where: { $0.engineEvent.drillID == nil }) {
+            metrics.batchesRejected.increment()
+            throw HTTPError(.forbidden, message: "role \(caller.role.rawValue) may ingest drill events only")
         }
         let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
         let (outcome, changes) = try await pipeline.ingest(batch, nowMillis: nowMillis)

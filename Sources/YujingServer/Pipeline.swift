@@ -18,6 +18,11 @@ public actor Pipeline {
     var engine: CorrelationEngine
     var scope: StaticScopeCatalogue
     var lastAutoResolveWatermark: Int64 = .min
+    /// One engine per running drill: drill events never mix with real state, and their warnings carry a
+    /// `drill` label.
+    var drillEngines: [String: CorrelationEngine] = [:]
+    var drillOrder: [String] = []
+    static let maxDrillEngines = 16
     /// Where new, escalated and reopened warnings go for response plans.
     var responseTriggers: AsyncStream<[ResponseTrigger]>.Continuation?
     /// The rules in force.
@@ -93,7 +98,7 @@ public actor Pipeline {
         }
         let events = try database.events(after: cursor, sinceMillis: since)
         var discarded: [WarningSignal] = []
-        for event in events {
+        for event in events where event.drillID == nil {
             // Warnings of replayed events are already stored: the signals only rebuild state.
             engine.process(event, into: &discarded)
             discarded.removeAll(keepingCapacity: true)
@@ -124,19 +129,61 @@ public actor Pipeline {
         var finding = 0
         var heartbeat = 0
         var signals: [WarningSignal] = []
+        var drillSignals: [String: [WarningSignal]] = [:]
         for item in batch.items {
             switch item {
             case .access: access += 1
             case .finding: finding += 1
             case .heartbeat: heartbeat += 1
             }
-            engine.process(item.engineEvent, into: &signals)
+            let event = item.engineEvent
+            if let drill = event.drillID {
+                drillEngine(drill).process(event, into: &drillSignals[drill, default: []])
+            } else {
+                engine.process(event, into: &signals)
+            }
         }
         metrics.countEvents(access: access, finding: finding, heartbeat: heartbeat)
+        for (drill, raised) in drillSignals where !raised.isEmpty {
+            signals += raised.map { Self.tagged($0, drill: drill) }
+        }
         let changes = try apply(signals, nowMillis: nowMillis)
         try autoResolve(nowMillis: nowMillis)
         updateEngineGauges()
         return (outcome, changes)
+    }
+
+    /// The engine of a drill, created on its first event (the oldest is dropped beyond a cap).
+    func drillEngine(_ drill: String) -> CorrelationEngine {
+        if let existing = drillEngines[drill] { return existing }
+        if drillOrder.count >= Self.maxDrillEngines {
+            let oldest = drillOrder.removeFirst()
+            drillEngines[oldest] = nil
+            logger.warning("drill engine dropped (too many running drills)", metadata: ["drill.id": "\(oldest)"])
+        }
+        let created = CorrelationEngine(
+            rules: rules, configuration: Self.engineConfiguration(configuration), scopeOracle: scope)
+        drillEngines[drill] = created
+        drillOrder.append(drill)
+        return created
+    }
+
+    /// A drill's signal: labelled with the drill, fingerprinted apart from real warnings.
+    static func tagged(_ signal: WarningSignal, drill: String) -> WarningSignal {
+        var tagged = signal
+        tagged.labels["drill"] = drill
+        tagged.fingerprint = "drill:\(drill):" + signal.fingerprint
+        var keys = signal.keys ?? [:]
+        keys["drill"] = drill
+        tagged.keys = keys
+        return tagged
+    }
+
+    /// Drops a finished drill's engine.
+    /// - Parameter drill: Drill id.
+    public func endDrill(_ drill: String) {
+        drillEngines[drill] = nil
+        drillOrder.removeAll { $0 == drill }
     }
 
     /// Moves the watermark with the wall clock (quiet input), so that `absence` rules fire.
@@ -215,7 +262,7 @@ public actor Pipeline {
             changes.append(change)
             if change.kind != .repeated {
                 triggers.append(ResponseTrigger(warning: change.warning, keys: signal.keys ?? [:]))
-                metrics.alertsByLevel[signal.level]?.increment()
+                if signal.labels["drill"] == nil { metrics.alertsByLevel[signal.level]?.increment() }
                 logger.info(
                     "warning changed",
                     metadata: [
@@ -267,6 +314,13 @@ public actor Pipeline {
         engine = next
         scope = reloadedScope
         rules = newRules
+        for drill in drillOrder {
+            guard let old = drillEngines[drill] else { continue }
+            let replacement = CorrelationEngine(
+                rules: newRules, configuration: Self.engineConfiguration(configuration), scopeOracle: reloadedScope)
+            replacement.restore(old.snapshot())
+            drillEngines[drill] = replacement
+        }
     }
 
     /// Saves the engine snapshot with the row cursor it covers.

@@ -95,14 +95,42 @@ public actor Responder {
         }
     }
 
+    /// Whether a drill is live (approved): its measures are enforced like real ones, and stay marked as drill data.
+    func isLive(_ drill: String?) -> Bool {
+        guard let drill else { return false }
+        return (try? database.liveDrills().contains(drill)) ?? false
+    }
+
     func withdrawByPlan(_ plan: ResponsePlan, dataset: String, warning: WarningRecord) async throws {
         let automatic = plan.mode == .automatic
+        let drill = warning.labels["drill"]
+        let live = isLive(drill)
         let (withdrawal, created) = try database.openWithdrawal(
             dataset: dataset, reason: "\(plan.title) (warning \(warning.id): \(warning.title))", actor: "plan:\(plan.id)",
             approved: automatic, warningID: warning.id, plan: plan.id, sinceMillis: nil,
-            adapterEnabled: adapter.handles("withdraw"),
-            leakMarginMillis: Int64(configuration.response.tracebackMarginSeconds) * 1000, nowMillis: Self.now())
-        guard created else { return }
+            adapterEnabled: (drill == nil || live) && adapter.handles("withdraw"),
+            leakMarginMillis: Int64(configuration.response.tracebackMarginSeconds) * 1000, drill: drill,
+            nowMillis: Self.now())
+        guard created else {
+            // A withdrawal another plan only proposed is approved by an automatic plan for a graver warning.
+            guard automatic, withdrawal.state == .proposed else { return }
+            let approved = try database.transitionWithdrawal(
+                id: withdrawal.id, to: .approved, actor: "plan:\(plan.id)",
+                reason: "\(plan.title) (warning \(warning.id): \(warning.title))", nowMillis: Self.now())
+            if let drill, !live {
+                try simulateExecution(approved, actor: "plan:\(plan.id)", drill: drill)
+            } else {
+                try await execute(approved, actor: "plan:\(plan.id)")
+            }
+            return
+        }
+        if let drill, !live {
+            logger.notice(
+                "drill: withdrawal simulated",
+                metadata: ["drill.id": "\(drill)", "dataset.id": "\(dataset)", "withdrawal.id": "\(withdrawal.id)"])
+            if automatic { try simulateExecution(withdrawal, actor: "plan:\(plan.id)", drill: drill) }
+            return
+        }
         logger.notice(
             "withdrawal opened by plan",
             metadata: [
@@ -130,7 +158,8 @@ public actor Responder {
             reason: "\(plan.title) (warning \(trigger.warning.id): \(trigger.warning.title))",
             durationMillis: template.durationMillis, ratePerMinute: template.ratePerMinute,
             escalation: template.escalation, warningID: trigger.warning.id, plan: plan.id,
-            needsApproval: plan.mode == .approval || template.measure == .close, actor: "plan:\(plan.id)")
+            needsApproval: plan.mode == .approval || template.measure == .close, actor: "plan:\(plan.id)",
+            drill: trigger.warning.labels["drill"])
     }
 
     // MARK: Withdrawals
@@ -168,6 +197,10 @@ public actor Responder {
         let approved = try database.transitionWithdrawal(
             id: id, to: .approved, actor: actor, reason: comment.isEmpty ? "approved" : comment,
             distinctApprover: configuration.response.twoPersonRule, nowMillis: Self.now())
+        if let drill = approved.drill, !isLive(drill) {
+            try simulateExecution(approved, actor: actor, drill: drill)
+            return try database.withdrawal(id: id) ?? approved
+        }
         return try await execute(approved, actor: actor)
     }
 
@@ -178,8 +211,20 @@ public actor Responder {
         let executing = try database.transitionWithdrawal(
             id: withdrawal.id, to: .executing, actor: actor, reason: "enforcement requested", nowMillis: Self.now())
         await callAdapter(for: executing)
-        await notifyOwner(executing)
+        // Owners hear of real withdrawals only, never of drills.
+        if executing.drill == nil { await notifyOwner(executing) }
         return executing
+    }
+
+    /// A drill's withdrawal: recorded and shown, never sent to the platform adapter, agents or owners.
+    func simulateExecution(_ withdrawal: WithdrawalRecord, actor: String, drill: String) throws {
+        let now = Self.now()
+        try database.transitionWithdrawal(
+            id: withdrawal.id, to: .executing, actor: actor, reason: "simulated (drill \(drill))", nowMillis: now)
+        try database.recordVerification(
+            id: withdrawal.id, status: "simulated", detail: "drill \(drill): not enforced", nowMillis: now)
+        try database.transitionWithdrawal(
+            id: withdrawal.id, to: .withdrawn, actor: actor, reason: "simulated (drill \(drill))", nowMillis: Self.now())
     }
 
     /// Cancels a proposed or approved withdrawal.
@@ -339,7 +384,7 @@ public actor Responder {
     public func restrict(
         kind: RestrictedSubjectKind, subject: String, measure: RestrictionMeasure, ground: Article26Ground,
         reason: String, durationMillis: Int64?, ratePerMinute: Int?, escalation: Escalation?, warningID: Int64?,
-        plan: String?, needsApproval: Bool, actor: String
+        plan: String?, needsApproval: Bool, actor: String, drill: String? = nil
     ) async throws -> RestrictionRecord? {
         if isAllowListed(kind: kind, subject: subject) {
             logger.notice(
@@ -350,7 +395,7 @@ public actor Responder {
                 detail: "measure=\(measure.rawValue)", nowMillis: Self.now())
             return nil
         }
-        if let open = try database.openRestriction(kind: kind, subject: subject), open.measure >= measure {
+        if let open = try database.openRestriction(kind: kind, subject: subject, drill: drill), open.measure >= measure {
             return nil
         }
         let now = Self.now()
@@ -358,18 +403,19 @@ public actor Responder {
         var repeatIndex = 0
         if let escalation {
             repeatIndex = try database.restrictionCount(
-                kind: kind, subject: subject, sinceMillis: now - escalation.withinMillis)
+                kind: kind, subject: subject, sinceMillis: now - escalation.withinMillis, drill: drill)
             if let base = durationMillis {
                 duration = escalation.duration(baseMillis: base, priorCount: repeatIndex)
             }
         } else {
-            repeatIndex = try database.restrictionCount(kind: kind, subject: subject, sinceMillis: now - 30 * 86_400_000)
+            repeatIndex = try database.restrictionCount(
+                kind: kind, subject: subject, sinceMillis: now - 30 * 86_400_000, drill: drill)
         }
         let record = try database.imposeRestriction(
             RestrictionInput(
                 subjectKind: kind, subject: subject, measure: measure, ground: ground, reason: reason,
                 durationMillis: duration, ratePerMinute: ratePerMinute, warningID: warningID, plan: plan,
-                needsApproval: needsApproval, repeatIndex: repeatIndex),
+                needsApproval: needsApproval, repeatIndex: repeatIndex, drill: drill),
             actor: actor, nowMillis: now)
         logger.notice(
             "restriction \(record.state == .active ? "imposed" : "proposed")",
@@ -377,7 +423,7 @@ public actor Responder {
                 "restriction.id": "\(record.id)", "restriction.measure": "\(measure.rawValue)",
                 "subject.kind": "\(kind.rawValue)", "restriction.repeat": "\(repeatIndex)",
             ])
-        if record.state == .active { await activated(record) }
+        if record.state == .active, drill == nil || isLive(drill) { await activated(record) }
         return record
     }
 
@@ -405,7 +451,7 @@ public actor Responder {
     /// Approves a proposed restriction.
     public func approveRestriction(id: Int64, actor: String) async throws -> RestrictionRecord {
         let record = try database.approveRestriction(id: id, actor: actor, nowMillis: Self.now())
-        await activated(record)
+        if record.drill == nil || isLive(record.drill) { await activated(record) }
         return record
     }
 
@@ -473,7 +519,9 @@ public actor Responder {
                 logger.info("restrictions expired", metadata: ["count": "\(expired.count)"])
             }
             await retryRestrictionCalls()
-            for withdrawal in try database.withdrawals(states: [.executing, .withdrawn]) {
+            let live = try database.liveDrills()
+            for withdrawal in try database.withdrawals(states: [.executing, .withdrawn])
+            where withdrawal.drill.map(live.contains) ?? true {
                 if withdrawal.adapterStatus == "pending" { await callAdapter(for: withdrawal) }
                 if withdrawal.state == .executing { await verify(withdrawal, now: now) }
                 if try database.cleanRescan(dataset: withdrawal.dataset, afterMillis: withdrawal.createdMillis) {
@@ -570,15 +618,17 @@ public actor Responder {
             EnforcementDocument.Withdrawal(
                 id: w.id, dataset: w.dataset, url_patterns: catalogue[w.dataset]?.urlPatterns ?? [])
         }
-        let all = try database.withdrawals(includeDrills: false, limit: 10_000)
+        // Real measures, and those of live (approved) drills in progress.
+        let live = try database.liveDrills()
+        let all = try database.withdrawals(limit: 10_000).filter { $0.drill.map(live.contains) ?? true }
         let blocking = all.filter { $0.state.blocksAccess && $0.state != .approved }
         let blockedDatasets = Set(blocking.map(\.dataset))
         let restored = all.filter {
             $0.state == .restored && !blockedDatasets.contains($0.dataset)
                 && $0.updatedMillis > Self.now() - 7 * 86_400_000
         }
-        let restrictions = try database.restrictions(states: [.active], includeDrills: false, limit: 100_000)
-            .filter(\.measure.isEnforced)
+        let restrictions = try database.restrictions(states: [.active], limit: 100_000)
+            .filter { $0.measure.isEnforced && ($0.drill.map(live.contains) ?? true) }
             .map {
                 EnforcementDocument.Restriction(
                     id: $0.id, subject_kind: $0.subjectKind.rawValue, subject: $0.subject, measure: $0.measure.rawValue,

@@ -104,7 +104,8 @@ struct ResponseController {
 
     @Sendable func listDatasets(request: Request, context: YujingRequestContext) async throws -> DatasetList {
         _ = try context.require(.readers)
-        return DatasetList(datasets: try WarningsController.store { try database.datasets() }.map(DatasetView.init))
+        return DatasetList(
+            datasets: try WarningsController.store { try database.datasets(includeDrills: false) }.map(DatasetView.init))
     }
 
     @Sendable func putDataset(request: Request, context: YujingRequestContext) async throws -> DatasetView {
@@ -216,22 +217,25 @@ struct ResponseController {
     // MARK: Traceback
 
     @Sendable func traceback(request: Request, context: YujingRequestContext) async throws -> Response {
-        _ = try context.require(Self.tracers)
-        let id = try context.parameters.require("id")
         let query = request.uri.queryParameters
+        // Drill runners may read a drill's own (synthetic) traceback; real tracebacks stay with the tracer roles.
+        _ = try context.require(query["drill"] == nil ? Self.tracers : Self.tracers.union(DrillsController.runners))
+        let id = try context.parameters.require("id")
         let dataset = try WarningsController.store { try database.dataset(id: id) }
         var since = try Self.time(query["since"].map(String.init), field: "since")
         if since == nil {
+            let drill = query["drill"].map(String.init)
             since = try WarningsController.store {
-                try database.withdrawals(dataset: id, includeDrills: false, limit: 1).first?.sinceMillis
+                try database.withdrawals(dataset: id, includeDrills: false, drill: drill, limit: 1).first?.sinceMillis
             }
         }
         guard let sinceMillis = since else {
             throw HTTPError(.badRequest, message: "since: required when the dataset has no withdrawal")
         }
         let until = try Self.time(query["until"].map(String.init), field: "until")
+        let drill = query["drill"].map(String.init)
         let rows = try WarningsController.store {
-            try database.traceback(dataset: id, sinceMillis: sinceMillis, untilMillis: until)
+            try database.traceback(dataset: id, sinceMillis: sinceMillis, untilMillis: until, drill: drill)
         }
         let views = rows.map(TracebackView.init)
         let wantsCSV =
@@ -280,7 +284,10 @@ struct ResponseController {
             }
         }
         let dataset = query["dataset"].map(String.init)
-        let rows = try WarningsController.store { try database.withdrawals(states: states, dataset: dataset) }
+        let drill = query["drill"].map(String.init)
+        let rows = try WarningsController.store {
+            try database.withdrawals(states: states, dataset: dataset, includeDrills: false, drill: drill)
+        }
         return WithdrawalList(withdrawals: rows.map { WithdrawalView($0) })
     }
 
@@ -361,7 +368,10 @@ struct ResponseController {
                 states.insert(state)
             }
         }
-        let rows = try WarningsController.store { try database.restrictions(states: states) }
+        let drill = request.uri.queryParameters["drill"].map(String.init)
+        let rows = try WarningsController.store {
+            try database.restrictions(states: states, includeDrills: false, drill: drill)
+        }
         return RestrictionList(restrictions: rows.map(RestrictionView.init))
     }
 

@@ -66,6 +66,10 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     public var platform: [String: PlatformCall] = [:]
     /// Webhooks of owning agencies, told of withdrawals with the traceback summary.
     public var owners: [OwnerWebhook] = []
+    /// Regular drills (Art. 39) the center runs on cron schedules.
+    public var drills: [ScheduledDrill] = []
+    /// How often drill schedules are checked, seconds.
+    public var drillCheckSeconds: Int = 15
 
     enum CodingKeys: String, CodingKey {
         case database, host, port, rules, webhooks, alertmanager
@@ -78,7 +82,8 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
         case publicURL = "public_url"
         case notificationQueue = "notification_queue"
         case notificationAttempts = "notification_attempts"
-        case runbooks, catalogue, response, platform, owners
+        case runbooks, catalogue, response, platform, owners, drills
+        case drillCheckSeconds = "drill_check_seconds"
     }
 
     /// The embedded defaults.
@@ -121,6 +126,16 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
                 forKey: .platform, in: c, debugDescription: "unknown platform action '\(action)' (withdraw, restore, restrict, lift)")
         }
         owners = try c.decodeIfPresent([OwnerWebhook].self, forKey: .owners) ?? []
+        drills = try c.decodeIfPresent([ScheduledDrill].self, forKey: .drills) ?? []
+        drillCheckSeconds = try c.decodeIfPresent(Int.self, forKey: .drillCheckSeconds) ?? defaults.drillCheckSeconds
+        for drill in drills {
+            do throws(CronError) {
+                _ = try CronSchedule(drill.schedule)
+            } catch {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .drills, in: c, debugDescription: "drills: schedule '\(drill.schedule)': \(error)")
+            }
+        }
         guard (0...65535).contains(port) else {
             throw DecodingError.dataCorruptedError(forKey: .port, in: c, debugDescription: "port out of range")
         }
@@ -239,5 +254,36 @@ public struct ResponseSettings: Sendable, Hashable, Codable {
             throw DecodingError.dataCorruptedError(
                 forKey: .tickSeconds, in: c, debugDescription: "tick_seconds and adapter_attempts must be > 0")
         }
+    }
+}
+
+/// A drill the center runs regularly (`drills:`): a runbook, a cron schedule in the server's time zone, and how late
+/// a run may start before the drill counts as overdue.
+public struct ScheduledDrill: Sendable, Hashable, Codable {
+    /// Runbook file.
+    public var runbook: String
+    /// Cron schedule (five fields).
+    public var schedule: String
+    /// Minutes after the due time within which the run must start.
+    public var graceMinutes: Int
+
+    enum CodingKeys: String, CodingKey {
+        case runbook, schedule
+        case graceMinutes = "grace_minutes"
+    }
+
+    /// Creates a schedule.
+    public init(runbook: String, schedule: String, graceMinutes: Int = 60) {
+        self.runbook = runbook
+        self.schedule = schedule
+        self.graceMinutes = graceMinutes
+    }
+
+    /// Decodes with defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        runbook = try c.decode(String.self, forKey: .runbook)
+        schedule = try c.decode(String.self, forKey: .schedule)
+        graceMinutes = try c.decodeIfPresent(Int.self, forKey: .graceMinutes) ?? 60
     }
 }

@@ -55,6 +55,7 @@ struct WarningsController {
         filter.rule = query["rule"].map(String.init)
         filter.dataset = query["dataset"].map(String.init)
         filter.subject = query["subject"].map(String.init)
+        filter.drill = query["drill"].map(String.init)
         if let text = query["limit"].map(String.init) {
             guard let limit = Int(text), limit > 0 else { throw HTTPError(.badRequest, message: "limit: expected > 0") }
             filter.limit = limit

@@ -82,7 +82,9 @@ struct WireEvent: Decodable {
             let eventAgent = try c.decodeIfPresent(String.self, forKey: .agent)
             let metrics = try c.decodeIfPresent([String: Int64].self, forKey: .metrics)
             make = { agent in
-                .heartbeat(HeartbeatEvent(timeMillis: time, agent: eventAgent ?? agent, node: node, metrics: metrics))
+                .heartbeat(
+                    HeartbeatEvent(
+                        timeMillis: time, agent: eventAgent ?? agent, node: node, drillID: drill, metrics: metrics))
             }
         default:
             throw DecodingError.dataCorruptedError(

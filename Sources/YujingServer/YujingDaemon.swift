@@ -25,6 +25,7 @@ public struct YujingDaemon: Sendable {
     /// Routes of outer modules (the console) mounted by ``router()``.
     public var mounts: [any DaemonRouteMount] = []
     let responseTriggers: AsyncStream<[ResponseTrigger]>
+    let scheduledDrills: [DrillScheduler.Entry]
     let logger: Logger
 
     /// Opens the store, rebuilds engine state and prepares receivers.
@@ -75,6 +76,7 @@ public struct YujingDaemon: Sendable {
                 "catalogue loaded",
                 metadata: ["catalogue.datasets": "\(loaded.datasets)", "catalogue.applications": "\(loaded.applications)"])
         }
+        scheduledDrills = try DrillScheduler.entries(configuration)
         let (stream, continuation) = AsyncStream<[ResponseTrigger]>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         responseTriggers = stream
         pipeline = try Pipeline(
@@ -125,6 +127,7 @@ public struct YujingDaemon: Sendable {
         ResponseController(database: database, responder: responder, pipeline: pipeline).addRoutes(to: api)
         AgentsAuditController(database: database).addRoutes(to: api)
         PublicNoticeController(database: database, settings: configuration.response).addRoutes(to: router)
+        DrillsController(database: database, pipeline: pipeline).addRoutes(to: api)
         for mount in mounts { mount.addRoutes(to: router, daemon: self) }
         return router
     }
@@ -143,6 +146,12 @@ public struct YujingDaemon: Sendable {
                 responder: responder, triggers: responseTriggers, tickSeconds: configuration.response.tickSeconds,
                 logger: logger),
         ]
+        if !scheduledDrills.isEmpty {
+            services.append(
+                DrillScheduler(
+                    entries: scheduledDrills, database: database, pipeline: pipeline, configuration: configuration,
+                    logger: logger))
+        }
         if reloadOnSIGHUP {
             services.append(
                 RuleReloadService(

@@ -16,6 +16,8 @@ public struct DatasetRecord: Sendable, Hashable, Codable {
     public var filePaths: [String]
     /// A public URL of the dataset, fetched to verify a withdrawal (expect 403, 404 or 410).
     public var publicURL: String?
+    /// The drill that created this entry (drill datasets are removed when the drill ends).
+    public var drill: String?
 
     /// Creates a dataset.
     /// - Parameters:
@@ -27,8 +29,9 @@ public struct DatasetRecord: Sendable, Hashable, Codable {
     ///   - filePaths: File paths.
     public init(
         id: String, title: String, ownerAgency: String, openCategory: OpenCategory, urlPatterns: [String] = [],
-        filePaths: [String] = [], publicURL: String? = nil
+        filePaths: [String] = [], publicURL: String? = nil, drill: String? = nil
     ) {
+        self.drill = drill
         self.publicURL = publicURL
         self.id = id
         self.title = title

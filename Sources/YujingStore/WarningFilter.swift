@@ -12,6 +12,8 @@ public struct WarningFilter: Sendable, Hashable {
     public var dataset: String?
     /// Subject (masked form, as in labels).
     public var subject: String?
+    /// Only this drill's warnings (nil: real warnings only; drill warnings never mix with real ones).
+    public var drill: String?
     /// Most rows.
     public var limit: Int
 

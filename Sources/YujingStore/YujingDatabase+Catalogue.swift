@@ -10,31 +10,34 @@ extension YujingDatabase {
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO dataset (id, title, owner_agency, open_category, url_patterns, file_paths,
-                    public_url) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    public_url, drill) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     dataset.id, dataset.title, dataset.ownerAgency, dataset.openCategory.rawValue,
                     Self.jsonText(dataset.urlPatterns), Self.jsonText(dataset.filePaths), dataset.publicURL,
+                    dataset.drill,
                 ])
         }
     }
 
     /// The catalogue.
+    /// - Parameter includeDrills: Whether datasets created by running drills are included (the engine's scope
+    ///   checks need them; listings do not).
     /// - Returns: Datasets by id.
     /// - Throws: ``StoreError``.
-    public func datasets() throws(StoreError) -> [DatasetRecord] {
+    public func datasets(includeDrills: Bool = true) throws(StoreError) -> [DatasetRecord] {
         try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, title, owner_agency, open_category, url_patterns, file_paths, public_url FROM dataset
-                    ORDER BY id
+                    SELECT id, title, owner_agency, open_category, url_patterns, file_paths, public_url, drill FROM dataset
+                    \(includeDrills ? "" : "WHERE drill IS NULL") ORDER BY id
                     """
             ).map { row in
                 DatasetRecord(
                     id: row[0], title: row[1], ownerAgency: row[2],
                     openCategory: OpenCategory(rawValue: row[3]) ?? .unconditional, urlPatterns: Self.jsonArray(row[4]),
-                    filePaths: Self.jsonArray(row[5]), publicURL: row[6])
+                    filePaths: Self.jsonArray(row[5]), publicURL: row[6], drill: row[7])
             }
         }
     }

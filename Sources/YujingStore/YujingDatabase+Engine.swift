@@ -71,7 +71,7 @@ extension YujingDatabase {
                 timed.append((event.timeMillis, 1, row[0], .finding(event)))
             }
             let heartbeatRows = try Row.fetchCursor(
-                db, sql: "SELECT id, time_ms, agent, node FROM heartbeat WHERE id > ? AND time_ms >= ?",
+                db, sql: "SELECT id, time_ms, agent, node FROM heartbeat WHERE id > ? AND time_ms >= ? AND drill IS NULL",
                 arguments: [cursor.heartbeat, sinceMillis])
             while let row = try heartbeatRows.next() {
                 let event = HeartbeatEvent(timeMillis: row[1], agent: row[2], node: row[3])

@@ -33,7 +33,7 @@ extension YujingDatabase {
                     keyed_hashes, drill) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let heartbeat = try db.cachedStatement(
-                sql: "INSERT INTO heartbeat (time_ms, agent, node, metrics) VALUES (?, ?, ?, ?)")
+                sql: "INSERT INTO heartbeat (time_ms, agent, node, drill, metrics) VALUES (?, ?, ?, ?, ?)")
             for item in items {
                 switch item {
                 case .access(let e):
@@ -50,7 +50,9 @@ extension YujingDatabase {
                         Self.jsonText(e.maskedSamples), Self.jsonText(f.keyedHashes), e.drillID,
                     ])
                 case .heartbeat(let e):
-                    try heartbeat.execute(arguments: [e.timeMillis, e.agent, e.node, e.metrics.map(Self.metricsText)])
+                    try heartbeat.execute(arguments: [
+                        e.timeMillis, e.agent, e.node, e.drillID, e.metrics.map(Self.metricsText),
+                    ])
                 }
             }
             return .stored(events: items.count)

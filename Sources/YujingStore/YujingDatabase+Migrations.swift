@@ -229,7 +229,24 @@ extension YujingDatabase {
                 t.column("detail", .text).notNull()
             }
         }
-        migrator.registerMigration("v3-heartbeat-metrics") { db in
+        migrator.registerMigration("v3-drills") { db in
+            try db.alter(table: "warning") { t in t.add(column: "drill", .text) }
+            try db.alter(table: "heartbeat") { t in t.add(column: "drill", .text) }
+            try db.alter(table: "dataset") { t in t.add(column: "drill", .text) }
+            try db.create(index: "warning_drill", on: "warning", columns: ["drill"])
+            try db.create(table: "drill_run") { t in
+                t.primaryKey("id", .text)
+                t.column("runbook", .text).notNull()
+                t.column("title", .text).notNull()
+                t.column("mode", .text).notNull()
+                t.column("started_by", .text).notNull()
+                t.column("started_ms", .integer).notNull().indexed()
+                t.column("finished_ms", .integer)
+                t.column("status", .text).notNull()
+                t.column("report", .text)
+            }
+        }
+        migrator.registerMigration("v4-heartbeat-metrics") { db in
             // The agent's metrics (JSON object of integers) as sent with the heartbeat, for the console's agents page.
             try db.alter(table: "heartbeat") { t in t.add(column: "metrics", .text) }
         }

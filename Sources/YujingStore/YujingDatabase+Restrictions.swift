@@ -227,7 +227,8 @@ extension YujingDatabase {
     /// - Returns: Restrictions.
     /// - Throws: ``StoreError``.
     public func restrictions(
-        states: Set<RestrictionState> = [], includeDrills: Bool = true, sinceMillis: Int64? = nil, limit: Int = 500
+        states: Set<RestrictionState> = [], includeDrills: Bool = true, drill: String? = nil, sinceMillis: Int64? = nil,
+        limit: Int = 500
     ) throws(StoreError) -> [RestrictionRecord] {
         try read { db in
             var clauses: [String] = []
@@ -236,7 +237,12 @@ extension YujingDatabase {
                 clauses.append("state IN (\(states.map { _ in "?" }.joined(separator: ",")))")
                 arguments += states.map(\.rawValue).sorted()
             }
-            if !includeDrills { clauses.append("drill IS NULL") }
+            if let drill {
+                clauses.append("drill = ?")
+                arguments.append(drill)
+            } else if !includeDrills {
+                clauses.append("drill IS NULL")
+            }
             if let sinceMillis {
                 clauses.append("(created_ms >= ? OR state = 'active')")
                 arguments.append(sinceMillis)

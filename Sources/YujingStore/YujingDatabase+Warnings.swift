@@ -76,13 +76,13 @@ extension YujingDatabase {
                 try db.execute(
                     sql: """
                         INSERT INTO warning (fingerprint, rule, title, level, state, count, first_seen_ms, last_seen_ms,
-                        dataset, subject, labels, annotations, evidence, inhibited_by, updated_ms)
-                        VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        dataset, subject, labels, annotations, evidence, inhibited_by, updated_ms, drill)
+                        VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         input.fingerprint, input.rule, input.title, level.rawValue, state.rawValue, input.timeMillis,
                         input.timeMillis, dataset, input.labels["subject"], labels, annotations, input.evidence,
-                        inhibitor, nowMillis,
+                        inhibitor, nowMillis, input.labels["drill"],
                     ])
                 id = db.lastInsertedRowID
             }
@@ -134,6 +134,12 @@ extension YujingDatabase {
         if let subject = filter.subject {
             clauses.append("subject = ?")
             arguments += [subject]
+        }
+        if let drill = filter.drill {
+            clauses.append("drill = ?")
+            arguments += [drill]
+        } else {
+            clauses.append("drill IS NULL")
         }
         let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         arguments += [max(1, min(filter.limit, 10_000))]

@@ -148,7 +148,8 @@ extension YujingDatabase {
     /// - Returns: The withdrawals.
     /// - Throws: ``StoreError``.
     public func withdrawals(
-        states: Set<WithdrawalState> = [], dataset: String? = nil, includeDrills: Bool = true, limit: Int = 500
+        states: Set<WithdrawalState> = [], dataset: String? = nil, includeDrills: Bool = true, drill: String? = nil,
+        limit: Int = 500
     ) throws(StoreError) -> [WithdrawalRecord] {
         try read { db in
             var clauses: [String] = []
@@ -161,7 +162,12 @@ extension YujingDatabase {
                 clauses.append("dataset = ?")
                 arguments.append(dataset)
             }
-            if !includeDrills { clauses.append("drill IS NULL") }
+            if let drill {
+                clauses.append("drill = ?")
+                arguments.append(drill)
+            } else if !includeDrills {
+                clauses.append("drill IS NULL")
+            }
             let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             arguments.append(limit)
             return try Row.fetchAll(
@@ -266,10 +272,11 @@ extension YujingDatabase {
     ///   - dataset: Dataset id.
     ///   - sinceMillis: From, epoch ms.
     ///   - untilMillis: To, epoch ms (nil: now).
+    ///   - drill: A drill's own traffic instead of real traffic.
     /// - Returns: Rows, most requests first.
     /// - Throws: ``StoreError``.
-    public func traceback(dataset: String, sinceMillis: Int64, untilMillis: Int64? = nil) throws(StoreError)
-        -> [TracebackRow]
+    public func traceback(dataset: String, sinceMillis: Int64, untilMillis: Int64? = nil, drill: String? = nil)
+        throws(StoreError) -> [TracebackRow]
     {
         try read { db in
             try Row.fetchAll(
@@ -279,9 +286,9 @@ extension YujingDatabase {
                     MIN(time_ms), MAX(time_ms), SUM(bytes), COUNT(DISTINCT ip)
                     FROM access_event
                     WHERE dataset = ? AND time_ms >= ? AND time_ms <= ? AND status >= 200 AND status < 400
-                    AND drill IS NULL AND (channel IS NULL OR channel IN ('download', 'api', 'sandbox'))
+                    AND drill IS ? AND (channel IS NULL OR channel IN ('download', 'api', 'sandbox'))
                     GROUP BY 1, 2, 3 ORDER BY 4 DESC, 2, 3
-                    """, arguments: [dataset, sinceMillis, untilMillis ?? Int64.max]
+                    """, arguments: [dataset, sinceMillis, untilMillis ?? Int64.max, drill]
             ).map {
                 TracebackRow(
                     subjectKind: $0[0], subject: $0[1], channel: $0[2], count: $0[3], firstMillis: $0[4],

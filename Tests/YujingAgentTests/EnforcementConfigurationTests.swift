@@ -102,26 +102,36 @@ import YujingDetectors
         let relative = try #require(failure(base + "enforcement:\n  quarantine_dir: quarantine\n"))
         #expect(relative == (12, "'quarantine_dir' must be an absolute path"))
         #expect(failure(base + "enforcement:\n  quarantine_dir: /var/../srv\n")?.reason.contains("'..'") == true)
-        #expect(failure(base + "enforcement:\n  poll_ms: 1000\n")?.reason == "enforcement: missing key 'quarantine_dir'")
+        #expect(
+            failure(base + "enforcement:\n  poll_ms: 1000\n")?.reason == "enforcement: missing key 'quarantine_dir'")
         #expect(failure(base + "enforcement:\n  quarantine_dir: /q\n  poll_ms: 0\n")?.line == 13)
         let unknown = try #require(failure(base + "enforcement:\n  quarantine_dir: /q\n  nginx_conf: /x\n"))
         #expect(unknown.line == 13)
         #expect(unknown.reason.contains("unknown key 'nginx_conf'"))
 
-        let nginx = base + "enforcement:\n  quarantine_dir: /q\n  nginx:\n    http_include: /h.conf\n    server_include: /s.conf\n"
+        let nginx =
+            base
+            + "enforcement:\n  quarantine_dir: /q\n  nginx:\n    http_include: /h.conf\n    server_include: /s.conf\n"
         #expect(failure(nginx) == nil)
         let status = try #require(failure(nginx + "    withdrawn_status: 405\n"))
         #expect(status == (16, "'withdrawn_status' must be 403, 404 or 410"))
         let variable = try #require(failure(nginx + "    subject_variables: { app_key: \"arg_appKey\" }\n"))
         #expect(variable.line == 16)
         #expect(variable.reason.contains("nginx variable"))
-        #expect(failure(nginx + "    subject_variables: { device: \"$arg_d\" }\n")?.reason.contains("unknown key 'device'") == true)
+        #expect(
+            failure(nginx + "    subject_variables: { device: \"$arg_d\" }\n")?.reason.contains("unknown key 'device'")
+                == true)
         #expect(failure(nginx + "    test_command: nginx -t\n")?.reason == "'test_command' must be a list of arguments")
         #expect(failure(nginx + "    reload_command: []\n")?.reason == "'reload_command' must not be empty")
-        #expect(failure(base + "enforcement:\n  quarantine_dir: /q\n  nginx:\n    http_include: /h.conf\n")?.reason
-            == "nginx: missing key 'server_include'")
-        #expect(failure(base + "enforcement:\n  quarantine_dir: /q\n  nginx:\n    http_include: /h.conf\n    server_include: /h.conf\n")?.reason
-            == "nginx: 'server_include' must differ from 'http_include'")
+        #expect(
+            failure(base + "enforcement:\n  quarantine_dir: /q\n  nginx:\n    http_include: /h.conf\n")?.reason
+                == "nginx: missing key 'server_include'")
+        #expect(
+            failure(
+                base
+                    + "enforcement:\n  quarantine_dir: /q\n  nginx:\n    http_include: /h.conf\n    server_include: /h.conf\n"
+            )?.reason
+                == "nginx: 'server_include' must differ from 'http_include'")
     }
 
     @Test func theShippedExamplesWithEnforcementLoad() throws {

@@ -37,7 +37,9 @@ import Testing
         #expect(throws: AgentError.self) { try EnforcementDocument.decode(Array("not json".utf8)) }
         #expect(throws: AgentError.self) {
             try EnforcementDocument.decode(
-                Array(#"{"version":"v","restrictions":[{"id":1,"subject_kind":"ip","subject":"1.2.3.4","measure":"suspend","until":"tomorrow"}]}"#.utf8))
+                Array(
+                    #"{"version":"v","restrictions":[{"id":1,"subject_kind":"ip","subject":"1.2.3.4","measure":"suspend","until":"tomorrow"}]}"#
+                        .utf8))
         }
     }
 
@@ -52,11 +54,13 @@ import Testing
             json
                 == #"{"agent":"web-01","applied_at":"2026-12-01T05:00:00Z","nginx":{"error":"nginx: [emerg] unknown directive","status":"failed"},"#
                 + #""restored":[{"dataset":"ds-0","error":"a.csv: kept","files_moved":1,"id":2,"status":"failed"}],"#
-                + #""version":"9f2c","withdrawals":[{"dataset":"ds-1","error":null,"files_moved":2,"id":3,"status":"done"}]}"#)
+                + #""version":"9f2c","withdrawals":[{"dataset":"ds-1","error":null,"files_moved":2,"id":3,"status":"done"}]}"#
+        )
         #expect(report.hasFailures)
         let clean = EnforcementReport(
             agent: "a", version: "v", appliedAt: Date(), nginx: .init(status: .disabled), withdrawals: [], restored: [])
         #expect(!clean.hasFailures)
-        #expect(String(decoding: try clean.json(), as: UTF8.self).contains(#""nginx":{"error":null,"status":"disabled"}"#))
+        #expect(
+            String(decoding: try clean.json(), as: UTF8.self).contains(#""nginx":{"error":null,"status":"disabled"}"#))
     }
 }

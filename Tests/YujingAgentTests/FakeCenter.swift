@@ -134,19 +134,22 @@ final class FakeCenter: @unchecked Sendable {
         switch (request.method, request.path) {
         case ("GET", "/api/v1/enforcement"): answer = document
         case ("POST", "/api/v1/enforcement/report"): answer = (200, #"{"status":"recorded"}"#)
+        case ("POST", "/api/v1/ingest"): answer = (200, #"{"status":"accepted"}"#)
         default: answer = (404, #"{"error":"not found"}"#)
         }
         lock.unlock()
         let body = Array(answer.1.utf8)
-        let response = Array(
-            "HTTP/1.1 \(answer.0) X\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
-                .utf8) + body
+        let response =
+            Array(
+                "HTTP/1.1 \(answer.0) X\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+                    .utf8) + body
         _ = response.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
-        for index in 0...(haystack.count - needle.count) where haystack[index..<(index + needle.count)].elementsEqual(needle) {
+        for index in 0...(haystack.count - needle.count)
+        where haystack[index..<(index + needle.count)].elementsEqual(needle) {
             return index
         }
         return nil

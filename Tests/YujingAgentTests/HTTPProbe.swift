@@ -43,7 +43,9 @@ enum HTTPProbe {
         }
         let text = String(decoding: response, as: UTF8.self)
         let parts = text.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, let status = Int(parts[1]) else { throw TestFailure("no HTTP response: \(text.prefix(200))") }
+        guard parts.count >= 2, let status = Int(parts[1]) else {
+            throw TestFailure("no HTTP response: \(text.prefix(200))")
+        }
         let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
         return Response(status: status, body: body)
     }

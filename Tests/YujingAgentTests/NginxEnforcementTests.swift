@@ -88,6 +88,7 @@ import Testing
         settings.withdrawnStatus = 410
         configuration.enforcement = EnforcementConfiguration(
             quarantineDirectory: directory.file("quarantine"), nginx: settings)
+        configuration.enforcement?.restoreFiles = true
         return configuration
     }
 
@@ -146,7 +147,9 @@ import Testing
         let failed = await brokenApplier.apply(
             EnforcementDocument(
                 version: "v2", withdrawals: [withdrawal],
-                restrictions: restrictions + [Restriction(id: 7, subjectKind: "user", subject: "u1", measure: "suspend")]),
+                restrictions: restrictions + [
+                    Restriction(id: 7, subjectKind: "user", subject: "u1", measure: "suspend")
+                ]),
             now: Date())
         #expect(failed.nginx.status == .failed)
         let error = try #require(failed.nginx.error)
@@ -163,11 +166,14 @@ import Testing
         #expect(metrics.value(.nginxFailures) == 1)
         // A failing test command alone rolls back the same way.
         var failingTest = configuration
-        failingTest.enforcement?.nginx?.testCommand = Array(nginx.testCommand.dropLast(2)) + [
-            "-t", "-q", "-c", "/nonexistent.conf",
-        ]
-        let failingApplier = try EnforcementApplier(configuration: failingTest, metrics: metrics, logger: Logger(label: "t"))
-        let failedAgain = await failingApplier.apply(EnforcementDocument(version: "v2b", withdrawals: [withdrawal]), now: Date())
+        failingTest.enforcement?.nginx?.testCommand =
+            Array(nginx.testCommand.dropLast(2)) + [
+                "-t", "-q", "-c", "/nonexistent.conf",
+            ]
+        let failingApplier = try EnforcementApplier(
+            configuration: failingTest, metrics: metrics, logger: Logger(label: "t"))
+        let failedAgain = await failingApplier.apply(
+            EnforcementDocument(version: "v2b", withdrawals: [withdrawal]), now: Date())
         #expect(failedAgain.nginx.status == .failed)
         #expect(failedAgain.nginx.error?.contains("nonexistent.conf") == true)
         #expect(read(nginx.httpInclude) == appliedHTTP)
@@ -209,7 +215,9 @@ import Testing
         let start = Date()
         let document = EnforcementDocument(
             version: "v1",
-            restrictions: [Restriction(id: 1, subjectKind: "app_key", subject: "k1", measure: "suspend", until: start + 60)])
+            restrictions: [
+                Restriction(id: 1, subjectKind: "app_key", subject: "k1", measure: "suspend", until: start + 60)
+            ])
         #expect(await applier.apply(document, now: start).nginx.status == .applied)
         try await nginx.waitUntilReloaded()
         #expect(try await HTTPProbe.waitForStatus(403, port: nginx.port, path: "/open.txt?appKey=k1") == 403)

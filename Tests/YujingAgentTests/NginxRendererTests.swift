@@ -10,7 +10,8 @@ import Testing
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     func renderer(burst: Int = 5, status: Int = 410) -> NginxRenderer {
-        var settings = NginxEnforcement(httpInclude: "/etc/nginx/yujing/http.conf", serverInclude: "/etc/nginx/yujing/server.conf")
+        var settings = NginxEnforcement(
+            httpInclude: "/etc/nginx/yujing/http.conf", serverInclude: "/etc/nginx/yujing/server.conf")
         settings.subjectVariables["app_key"] = "$arg_appKey"
         settings.subjectVariables["user"] = "$http_x_user_id"
         settings.throttleBurst = burst
@@ -29,7 +30,9 @@ import Testing
     @Test func everyMeasureAndKindRendersToItsBlock() {
         let document = EnforcementDocument(
             version: "v1",
-            withdrawals: [Withdrawal(id: 3, dataset: "ds-1", urlPatterns: ["/datasets/ds-1/**", "/api/v1/datasets/ds-1/*.csv"])],
+            withdrawals: [
+                Withdrawal(id: 3, dataset: "ds-1", urlPatterns: ["/datasets/ds-1/**", "/api/v1/datasets/ds-1/*.csv"])
+            ],
             restored: [Withdrawal(id: 2, dataset: "ds-0", urlPatterns: ["/datasets/ds-0/**"])],
             restrictions: [
                 Restriction(id: 5, subjectKind: "app_key", subject: "k-abc", measure: "suspend", until: now + 60),
@@ -101,7 +104,9 @@ import Testing
                 subject: $0 % 4 >= 2 ? "10.0.\($0).\($0 % 4 == 3 ? "0/24" : "1")" : "s-\($0)",
                 measure: ["suspend", "close", "throttle"][$0 % 3], ratePerMinute: 10 * ($0 % 2 + 1))
         }
-        var withdrawals = (1...10).map { Withdrawal(id: Int64($0), dataset: "ds-\($0)", urlPatterns: ["/d/ds-\($0)/**"]) }
+        var withdrawals = (1...10).map {
+            Withdrawal(id: Int64($0), dataset: "ds-\($0)", urlPatterns: ["/d/ds-\($0)/**"])
+        }
         let first = renderer().render(
             EnforcementDocument(version: "a", withdrawals: withdrawals, restrictions: restrictions), now: now)
         var generator = SystemRandomNumberGenerator()
@@ -114,7 +119,8 @@ import Testing
         }
         // Duplicates collapse.
         let doubled = renderer().render(
-            EnforcementDocument(version: "c", withdrawals: withdrawals + withdrawals, restrictions: restrictions + restrictions),
+            EnforcementDocument(
+                version: "c", withdrawals: withdrawals + withdrawals, restrictions: restrictions + restrictions),
             now: now)
         #expect(doubled.http == first.http)
         #expect(doubled.server == first.server)
@@ -123,7 +129,9 @@ import Testing
     @Test func urlPatternsBecomeAnchoredEscapedRegexes() throws {
         #expect(NginxRenderer.urlRegex("/datasets/ds-1/**") == "/datasets/ds-1/.*")
         #expect(NginxRenderer.urlRegex("/datasets/*/file.csv") == "/datasets/[^/]*/file\\\\.csv")
-        #expect(NginxRenderer.urlRegex("/a+b(c)[d]{2}|$x^ y?") == "/a\\\\+b\\\\(c\\\\)\\\\[d\\\\]\\\\{2\\\\}\\\\|\\\\$x\\\\^\\\\ y\\\\?")
+        #expect(
+            NginxRenderer.urlRegex("/a+b(c)[d]{2}|$x^ y?")
+                == "/a\\\\+b\\\\(c\\\\)\\\\[d\\\\]\\\\{2\\\\}\\\\|\\\\$x\\\\^\\\\ y\\\\?")
         #expect(NginxRenderer.urlRegex("/数据/**") == "/数据/.*")
         #expect(NginxRenderer.urlRegex("relative/**") == nil)
         #expect(NginxRenderer.urlRegex("/a\"b") == nil)
@@ -168,7 +176,9 @@ import Testing
         #expect(rendering.server == NginxRenderer.header)
         #expect(Set(rendering.skipped.filter { $0.kind == "restriction" }.map(\.id)) == Set(restrictions.map(\.id)))
         #expect(rendering.skipped.contains { $0.kind == "withdrawal" && $0.id == 1 })
-        for skip in rendering.skipped { #expect(!skip.reason.contains("server {") && !skip.reason.contains("deny all")) }
+        for skip in rendering.skipped {
+            #expect(!skip.reason.contains("server {") && !skip.reason.contains("deny all"))
+        }
     }
 
     @Test func punctuationInSubjectsIsEscapedNotInterpreted() throws {

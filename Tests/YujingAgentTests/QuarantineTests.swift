@@ -37,7 +37,8 @@ import Testing
         #expect(read(directory.file("www/datasets/ds-10/c.csv")) == "c")
         #expect(read(directory.file("www/datasets/ds-2/d.csv")) == "d")
         #expect(read(directory.file("www/datasets/ds-1/sub/not-matched.csv")) == "n")
-        let mode = try #require(FileManager.default.attributesOfItem(atPath: quarantineDirectory)[.posixPermissions] as? Int)
+        let mode = try #require(
+            FileManager.default.attributesOfItem(atPath: quarantineDirectory)[.posixPermissions] as? Int)
         #expect(mode == 0o700)
 
         // Idempotent: nothing left to move.
@@ -57,7 +58,8 @@ import Testing
         let directory = try TestDirectory()
         defer { directory.remove() }
         let quarantine = Quarantine(
-            directory: directory.file("quarantine"), sources: [DatasetSource(pattern: directory.file("www/{dataset}/*"))])
+            directory: directory.file("quarantine"),
+            sources: [DatasetSource(pattern: directory.file("www/{dataset}/*"))])
         try directory.write("www/ds-1/a.csv", "new")
         try directory.write("quarantine/ds-1/ds-1/a.csv", "old")
         let withdrawn = quarantine.withdraw(dataset: "ds-1")
@@ -74,7 +76,10 @@ import Testing
         }
         // A quarantined file no source attributes to the dataset stays in quarantine.
         try directory.write("quarantine/ds-2/elsewhere/x.csv", "x")
-        #expect(quarantine.restore(dataset: "ds-2").failures == ["elsewhere/x.csv: no dataset source matches it; kept in quarantine"])
+        #expect(
+            quarantine.restore(dataset: "ds-2").failures == [
+                "elsewhere/x.csv: no dataset source matches it; kept in quarantine"
+            ])
     }
 
     @Test func theApplierRecordsMovesPerWithdrawalAndReappliesNothing() async throws {
@@ -103,18 +108,56 @@ import Testing
         #expect(second.withdrawals == [.init(id: 3, dataset: "ds-1", filesMoved: 2, status: .done)])
         #expect(read(directory.file("www/ds-1/c.csv")) != nil)
         // So does a new applier (a restart) reading enforcement.json.
-        let restarted = try EnforcementApplier(configuration: configuration, metrics: metrics, logger: .init(label: "t"))
+        let restarted = try EnforcementApplier(
+            configuration: configuration, metrics: metrics, logger: .init(label: "t"))
         let third = await restarted.apply(EnforcementDocument(version: "v2", withdrawals: [withdrawal]), now: now)
         #expect(third.withdrawals == second.withdrawals)
         #expect(metrics.value(.filesQuarantined) == 2)
-        // Restoring brings back the two quarantined files; the newer c.csv was never touched.
+        // By default a restore leaves the leaking version in quarantine (evidence; the owner republishes a clean one).
+        let keeping = try EnforcementApplier(
+            configuration: configuration, metrics: AgentMetrics(), logger: .init(label: "t"))
+        let kept = await keeping.apply(EnforcementDocument(version: "v3", restored: [withdrawal]), now: now)
+        #expect(kept.restored == [.init(id: 3, dataset: "ds-1", filesMoved: 0, status: .done)])
+        #expect(read(directory.file("www/ds-1/a.csv")) == nil)
+        #expect(read(directory.file("quarantine/ds-1/ds-1/a.csv")) == "a")
+        // With restore_files, restoring brings back the two quarantined files; the newer c.csv was never touched.
         try FileManager.default.removeItem(atPath: directory.file("www/ds-1/c.csv"))
-        let restored = await restarted.apply(EnforcementDocument(version: "v3", restored: [withdrawal]), now: now)
+        try FileManager.default.removeItem(atPath: directory.file("state/enforcement.json"))
+        configuration.enforcement?.restoreFiles = true
+        let restoring = try EnforcementApplier(
+            configuration: configuration, metrics: metrics, logger: .init(label: "t"))
+        let restored = await restoring.apply(EnforcementDocument(version: "v3", restored: [withdrawal]), now: now)
         #expect(restored.withdrawals.isEmpty)
         #expect(restored.restored == [.init(id: 3, dataset: "ds-1", filesMoved: 2, status: .done)])
         #expect(read(directory.file("www/ds-1/a.csv")) == "a")
         #expect(read(directory.file("www/ds-1/b.csv")) == "b")
         #expect(read(directory.file("www/ds-0/z.csv")) == "z")
         #expect(!restored.hasFailures)
+    }
+
+    @Test func acrossFilesystemsFilesAreCopiedSyncedAndUnlinked() throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        // /dev/shm is a tmpfs on Linux: a different filesystem from the test directory, so rename fails with EXDEV.
+        let other = "/dev/shm/yujing-quarantine-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        let here = try #require(FileIO.status(path: directory.path))
+        let there = try #require(FileIO.status(path: other))
+        try #require(here.st_dev != there.st_dev, "/dev/shm must be another filesystem than \(directory.path)")
+        let content = String(repeating: "0123456789abcdef", count: 200_000)  // 3.2 MB: several read chunks
+        let path = try directory.write("www/ds-1/big.csv", content)
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+        let quarantine = Quarantine(
+            directory: other + "/q", sources: [DatasetSource(pattern: directory.file("www/{dataset}/*"))])
+        #expect(quarantine.withdraw(dataset: "ds-1") == Quarantine.Outcome(moved: 1, failures: []))
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(read(other + "/q/ds-1/ds-1/big.csv") == content)
+        let mode = try #require(
+            FileManager.default.attributesOfItem(atPath: other + "/q/ds-1/ds-1/big.csv")[.posixPermissions] as? Int)
+        #expect(mode == 0o640)
+        #expect(!FileManager.default.fileExists(atPath: other + "/q/ds-1/ds-1/big.csv.yujing-partial"))
+        #expect(quarantine.restore(dataset: "ds-1") == Quarantine.Outcome(moved: 1, failures: []))
+        #expect(read(path) == content)
     }
 }

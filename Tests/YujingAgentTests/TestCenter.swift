@@ -14,12 +14,12 @@ final class TestCenter {
     let configPath: String
     let process: ManagedProcess
 
-    init(directory: TestDirectory, binary: String, extraConfig: String = "") throws {
+    init(directory: TestDirectory, binary: String, rules ruleFolder: String? = nil, extraConfig: String = "") throws {
         self.directory = directory
         self.binary = binary
         port = try Self.freePort()
         databasePath = directory.file("center.sqlite")
-        let rules = (TestDirectory.packageRoot as NSString).appendingPathComponent("Alerts")
+        let rules = ruleFolder ?? (TestDirectory.packageRoot as NSString).appendingPathComponent("Alerts")
         configPath = try directory.write(
             "center.yaml",
             """

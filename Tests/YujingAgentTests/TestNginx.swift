@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
+@testable import YujingAgent
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import YujingAgent
 
 /// A real nginx (Debian's `/usr/sbin/nginx`, or `$NGINX_BIN`) on 127.0.0.1 and a free port, with its own prefix,
 /// configuration, pid file and logs in a test directory, serving `<dir>/www` and including the agent's two
@@ -22,7 +22,8 @@ final class TestNginx {
     var process: ManagedProcess?
 
     init(directory: TestDirectory, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let candidate = ProcessInfo.processInfo.environment["NGINX_BIN"].flatMap { $0.isEmpty ? nil : $0 }
+        let candidate =
+            ProcessInfo.processInfo.environment["NGINX_BIN"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "/usr/sbin/nginx"
         try #require(
             FileManager.default.isExecutableFile(atPath: candidate),
@@ -31,6 +32,7 @@ final class TestNginx {
         binary = candidate
         prefix = try directory.makeDirectory("nginx")
         try directory.makeDirectory("nginx/logs")
+        try directory.makeDirectory("nginx/temp")
         root = try directory.makeDirectory("www")
         port = try TestCenter.freePort()
         httpInclude = directory.file("nginx/yujing/http.conf")
@@ -45,6 +47,11 @@ final class TestNginx {
             events { worker_connections 64; }
             http {
                 access_log \(directory.file("nginx/logs/access.log"));
+                client_body_temp_path \(directory.file("nginx/temp/body"));
+                proxy_temp_path \(directory.file("nginx/temp/proxy"));
+                fastcgi_temp_path \(directory.file("nginx/temp/fastcgi"));
+                uwsgi_temp_path \(directory.file("nginx/temp/uwsgi"));
+                scgi_temp_path \(directory.file("nginx/temp/scgi"));
                 include \(httpInclude);
                 server {
                     listen 127.0.0.1:\(port);

@@ -19,10 +19,13 @@ enum YujingBinary {
     }
 
     /// Runs `yujing` to completion and returns its status and standard output.
-    static func run(_ binary: String, _ arguments: [String], in directory: String) throws -> (Int32, String, String) {
+    static func run(_ binary: String, _ arguments: [String], in directory: String, environment: [String: String]? = nil)
+        throws -> (Int32, String, String)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if let environment { process.environment = environment }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = Pipe()
         let err = Pipe()

@@ -93,3 +93,86 @@ import YujingRules
         #expect(!WithdrawalState.proposed.blocksAccess)
     }
 }
+
+@Suite struct DrillRunbookTests {
+    @Test func theShippedDrillsLoad() throws {
+        let drills = try DrillRunbookLoader.loadAll(directory: ResponsePlanTests.runbooks)
+        #expect(Set(drills.map(\.id)) == ["resident-id-leak", "bulk-scraping", "conditional-scope", "key-sharing", "agent-silent"])
+        for drill in drills {
+            #expect(!drill.expectations.isEmpty && !drill.injections.isEmpty)
+            #expect(drill.datasets.allSatisfy { $0.id.hasPrefix("drill-") })
+        }
+        let leak = try #require(drills.first { $0.id == "resident-id-leak" })
+        #expect(leak.injections.first?.identifiers["cn_resident_id"] == 120)
+        #expect(leak.expectations.map(\.measure) == ["MTTD", "MTTR", "MTTR"])
+    }
+
+    @Test(arguments: [
+        ("drill:\n  id: x\n  title: t\n  injections:\n    - { kind: teleport }\n  expectations:\n    - { id: a, within: 1s, warning: { rule: r } }\n",
+            5, "unknown injection kind 'teleport'"),
+        ("drill:\n  id: x\n  title: t\n  datasets:\n    - { id: real-ds }\n  injections:\n    - { kind: brute_force }\n  expectations:\n    - { id: a, within: 1s, warning: { rule: r } }\n",
+            5, "start with 'drill-'"),
+        ("drill:\n  id: x\n  title: t\n  injections:\n    - { kind: brute_force }\n  expectations:\n    - { id: a, warning: { rule: r } }\n",
+            7, "needs 'within'"),
+        ("drill:\n  id: x\n  title: t\n  injections:\n    - { kind: brute_force }\n  expectations:\n    - { id: a, within: 1s, warning: { rule: r }, withdrawn: d }\n",
+            7, "exactly one of"),
+        ("drill:\n  id: x\n  title: t\n  injections:\n    - { kind: dataset_release, dataset: drill-a }\n  expectations:\n    - { id: a, within: 1s, warning: { rule: r } }\n",
+            5, "needs 'dataset' and 'identifiers'"),
+        ("drill:\n  id: x\n  title: t\n  abort_after: 5s\n  injections:\n    - { kind: brute_force }\n  expectations:\n    - { id: a, within: 10s, warning: { rule: r } }\n",
+            4, "abort_after is shorter"),
+    ])
+    func invalidDrillsFailWithLineAndReason(text: String, line: Int, reason: String) {
+        do {
+            _ = try DrillRunbookLoader.parse(text, file: "d.yaml")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.line == line, "\(error)")
+            #expect(error.reason.contains(reason), "\(error)")
+        }
+    }
+
+    @Test func theReportRendersJUnitAndATimeline() {
+        let report = DrillReport(
+            id: "drill-1", runbook: "r", title: "T <x>", mode: "inject", started_at: "2026-12-01T00:00:00Z",
+            duration_seconds: 12, status: "failed",
+            expectations: [
+                .init(id: "a", text: "warning", measure: "MTTD", objective_seconds: 10, measured_seconds: 2, status: "pass", detail: "ok"),
+                .init(id: "b", text: "withdrawn", measure: "MTTR", objective_seconds: 10, measured_seconds: nil, status: "fail", detail: "rule \"x\" is disabled"),
+            ], injections: [.init(kind: "downloads", at_seconds: 0.1, events: 3)], steps: [])
+        let junit = report.junit()
+        #expect(junit.contains("tests=\"2\" failures=\"1\""))
+        #expect(junit.contains("<failure message=\"rule &quot;x&quot; is disabled\">"))
+        let html = report.html()
+        #expect(html.contains("T &lt;x&gt;"))
+        #expect(html.components(separatedBy: "class=\"measured\"").count - 1 == 1)
+        #expect(html.contains("not met"))
+        #expect(report.expectations[0].margin_seconds == 8)
+    }
+}
+
+@Suite struct CronScheduleTests {
+    static func date(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
+
+    static var utc: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }
+
+    @Test func previousDueTimes() throws {
+        let now = Self.date("2026-12-01T04:37:30Z")  // a Tuesday
+        #expect(try CronSchedule("* * * * *").previous(atOrBefore: now, calendar: Self.utc) == Self.date("2026-12-01T04:37:00Z"))
+        #expect(try CronSchedule("*/15 * * * *").previous(atOrBefore: now, calendar: Self.utc) == Self.date("2026-12-01T04:30:00Z"))
+        #expect(try CronSchedule("0 3 * * 1").previous(atOrBefore: now, calendar: Self.utc) == Self.date("2026-11-30T03:00:00Z"))
+        #expect(try CronSchedule("30 9 1 * *").previous(atOrBefore: now, calendar: Self.utc) == Self.date("2026-11-01T09:30:00Z"))
+        #expect(try CronSchedule("0 0 * * 7").previous(atOrBefore: now, calendar: Self.utc) == Self.date("2026-11-29T00:00:00Z"))
+        // Both day fields restricted: either matches (the 15th, or any Tuesday).
+        #expect(try CronSchedule("0 1 15 * 2").previous(atOrBefore: now, calendar: Self.utc) == Self.date("2026-12-01T01:00:00Z"))
+        #expect(try CronSchedule("0 0 1 1 *").previous(atOrBefore: now, calendar: Self.utc) == nil)
+    }
+
+    @Test(arguments: ["* * * *", "61 * * * *", "* 24 * * *", "* * 0 * *", "*/0 * * * *", "a * * * *", "5-1 * * * *"])
+    func badSchedulesAreRejected(text: String) {
+        #expect(throws: CronError.self) { try CronSchedule(text) }
+    }
+}

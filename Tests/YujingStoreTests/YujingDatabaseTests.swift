@@ -173,6 +173,6 @@ import YujingCore
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
         #expect(applied == YujingDatabase.migrator.migrations.sorted())
-        #expect(applied.contains("v3-heartbeat-metrics"))
+        #expect(applied.contains("v4-heartbeat-metrics"))
     }
 }
