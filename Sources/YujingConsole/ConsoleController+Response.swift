@@ -18,12 +18,14 @@ extension ConsoleController {
             "stateLabel": ConsoleStrings.text("wstate_\(w.state.rawValue)", language), "reason": w.reason,
             "requestedBy": w.requestedBy, "approvedBy": w.approvedBy ?? "—", "adapter": adapter,
             "verification": verification, "updated": Self.time(w.updatedMillis),
-            "tracebackURL": Self.tracebackURL(dataset: w.dataset, sinceMillis: w.sinceMillis),
             "canApprove": may && w.state == .proposed,
             "canCancel": may && (w.state == .proposed || w.state == .approved),
             "canRestore": may && w.state == .redesensitized,
         ]
         if let drill = w.drill { row["drill"] = drill }
+        if session.may(.tracers) {
+            row["tracebackURL"] = Self.tracebackURL(dataset: w.dataset, sinceMillis: w.sinceMillis)
+        }
         return row
     }
 

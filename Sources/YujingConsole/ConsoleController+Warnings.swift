@@ -141,9 +141,11 @@ extension ConsoleController {
                     ["time": Self.time(f.timeMillis), "kind": f.kind, "count": f.count,
                      "samples": f.maskedSamples.joined(separator: ", "), "file": f.file, "agent": f.agent]
                 }
-                withdrawals = try database.withdrawals(dataset: dataset, limit: 20).map {
-                    withdrawalRow($0, session: session, language: language)
-                }
+                let records = try database.withdrawals(dataset: dataset, limit: 20)
+                withdrawals = records.map { withdrawalRow($0, session: session, language: language) }
+                let open = records.contains { $0.drill == nil && $0.state != .restored && $0.state != .cancelled }
+                let catalogued = try database.dataset(id: dataset) != nil
+                row["canWithdraw"] = session.may(.withdrawers) && w.labels["drill"] == nil && !open && catalogued
             }
             let restrictions = try database.restrictions(limit: 500).filter { r in
                 guard r.warningID != id, let subject = w.subject else { return r.warningID == id }
@@ -181,7 +183,8 @@ extension ConsoleController {
         let id = context.parameters.get("id", as: Int64.self)
         let verb = context.parameters.get("action") ?? ""
         let language = Self.language(request)
-        return await action(request, roles: .handlers) { session, form in
+        let roles: Set<TokenRole> = verb == "withdraw" ? .withdrawers : .handlers
+        return await action(request, roles: roles) { session, form in
             guard let id else { throw ConsoleError.notFound }
             let comment = form["comment"].flatMap { $0.isEmpty ? nil : $0 }
             let now = Self.now()
@@ -201,6 +204,16 @@ extension ConsoleController {
                 _ = try database.silenceWarning(
                     id: id, author: session.name, comment: comment, expiresMillis: now + Int64(seconds) * 1000,
                     nowMillis: now)
+            case "withdraw":
+                guard let reason = comment, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw ConsoleError.rejected(status: 400, message: ConsoleStrings.text("reason_required", language))
+                }
+                guard let warning = try database.warning(id: id) else { throw ConsoleError.notFound }
+                guard let dataset = warning.dataset else {
+                    throw ConsoleError.rejected(status: 409, message: "warning \(id) names no dataset")
+                }
+                _ = try await responder.withdraw(
+                    dataset: dataset, reason: reason, actor: session.name, warningID: id, sinceMillis: nil)
             default:
                 throw ConsoleError.notFound
             }

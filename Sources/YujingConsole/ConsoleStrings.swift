@@ -89,6 +89,8 @@ enum ConsoleStrings {
         "adapter": ("Platform adapter", "平台接口"),
         "updated": ("Updated", "更新时间"),
         "approve": ("Approve", "批准"),
+        "withdraw_dataset": ("Withdraw this dataset (Art. 27)", "撤回该数据集（第二十七条）"),
+        "reason_required": ("A reason is required.", "必须填写原因。"),
         "cancel": ("Cancel", "取消"),
         "restore": ("Restore", "恢复"),
         "drill": ("Drill", "演练"),

@@ -90,6 +90,9 @@ enum ConsoleTemplates {
         </dl>
         {{#canHandle}}<div class="actions">{{> warning_actions}}</div>{{/canHandle}}
         {{#tracebackURL}}<p><a href="{{tracebackURL}}" id="traceback-link">{{t.traceback_link}}</a></p>{{/tracebackURL}}
+        {{#canWithdraw}}<form method="post" action="/console/warnings/{{id}}/withdraw" class="inline" id="withdraw-form">{{> csrf}}
+        <input name="comment" required placeholder="{{t.reason}}" aria-label="{{t.reason}}" size="30">
+        <button id="withdraw-{{id}}">{{t.withdraw_dataset}}</button></form>{{/canWithdraw}}
         <h2>{{t.evidence}}</h2><pre class="evidence">{{evidence}}</pre>
         <h2>{{t.labels}}</h2><table class="kv">{{#labels}}<tr><th>{{key}}</th><td>{{value}}</td></tr>{{/labels}}</table>
         <h2>{{t.annotations}}</h2><table class="kv">{{#annotations}}<tr><th>{{key}}</th><td>{{value}}</td></tr>{{/annotations}}</table>
@@ -112,7 +115,7 @@ enum ConsoleTemplates {
         {{#withdrawals}}<tr id="withdrawal-{{id}}"><td>{{id}}{{#drill}} <small>({{t.drill}} {{drill}})</small>{{/drill}}</td><td>{{dataset}}</td>
         <td class="wstate" id="wstate-{{id}}">{{stateLabel}}</td><td>{{reason}}</td><td>{{requestedBy}}</td><td>{{approvedBy}}</td>
         <td>{{adapter}}</td><td id="verification-{{id}}">{{verification}}</td><td>{{updated}}</td>
-        <td class="actions"><a href="{{tracebackURL}}">{{t.nav_traceback}}</a>
+        <td class="actions">{{#tracebackURL}}<a href="{{tracebackURL}}">{{t.nav_traceback}}</a>{{/tracebackURL}}
         {{#canApprove}}<form method="post" action="/console/withdrawals/{{id}}/approve" class="inline">{{> csrf}}<button id="approve-withdrawal-{{id}}">{{t.approve}}</button></form>{{/canApprove}}
         {{#canCancel}}<form method="post" action="/console/withdrawals/{{id}}/cancel" class="inline">{{> csrf}}<button id="cancel-withdrawal-{{id}}">{{t.cancel}}</button></form>{{/canCancel}}
         {{#canRestore}}<form method="post" action="/console/withdrawals/{{id}}/restore" class="inline">{{> csrf}}<button id="restore-withdrawal-{{id}}">{{t.restore}}</button></form>{{/canRestore}}

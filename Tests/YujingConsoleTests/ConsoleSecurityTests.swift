@@ -161,4 +161,48 @@ import YujingStore
             #expect(english.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
         }
     }
+
+    @Test func aDatacenterOperatorWithdrawsFromTheWarningPageAndOpsCannot() async throws {
+        let configured = try ConsoleTestDaemon()
+        defer { configured.remove() }
+        let datacenter = try #require(configured.tokens[.datacenter])
+        let ops = try #require(configured.tokens[.ops])
+        try await configured.run { client, daemon, _ in
+            let database = daemon.database
+            try database.upsertDataset(
+                DatasetRecord(id: "ds-w", title: "T", ownerAgency: "A", openCategory: .unconditional))
+            let id = try ConsoleTestDaemon.plantWarning(database, dataset: "ds-w", title: "Leak ds-w")
+
+            let (opsCookie, opsCSRF, _) = try await ConsoleHTTP.signIn(client, token: ops)
+            let opsPage = try await client.execute(uri: "/console/warnings/\(id)", method: .get, headers: [.cookie: opsCookie])
+            #expect(opsPage.status == .ok)
+            #expect(!opsPage.text.contains("withdraw-form"))
+            #expect(!opsPage.text.contains("traceback-link"))
+            let refused = try await client.execute(
+                uri: "/console/warnings/\(id)/withdraw", method: .post, headers: ConsoleHTTP.headers(cookie: opsCookie),
+                body: ConsoleHTTP.form(["csrf": opsCSRF, "comment": "leak"]))
+            #expect(refused.status == .forbidden)
+            #expect(try database.withdrawals(dataset: "ds-w").isEmpty)
+
+            let (cookie, csrf, _) = try await ConsoleHTTP.signIn(client, token: datacenter)
+            let page = try await client.execute(uri: "/console/warnings/\(id)", method: .get, headers: [.cookie: cookie])
+            #expect(page.text.contains("withdraw-form"))
+            let noReason = try await client.execute(
+                uri: "/console/warnings/\(id)/withdraw", method: .post, headers: ConsoleHTTP.headers(cookie: cookie),
+                body: ConsoleHTTP.form(["csrf": csrf, "comment": " "]))
+            #expect(noReason.status == .badRequest)
+            let done = try await client.execute(
+                uri: "/console/warnings/\(id)/withdraw", method: .post, headers: ConsoleHTTP.headers(cookie: cookie),
+                body: ConsoleHTTP.form(["csrf": csrf, "comment": "resident IDs in the release", "back": "/console/warnings/\(id)"]))
+            #expect(done.status == .seeOther)
+            let withdrawal = try #require(try database.withdrawals(dataset: "ds-w").first)
+            #expect(withdrawal.warningID == id)
+            #expect(withdrawal.requestedBy == "op-datacenter")
+            #expect(withdrawal.state == .executing)
+            // Once a withdrawal is open the form is gone.
+            let after = try await client.execute(uri: "/console/warnings/\(id)", method: .get, headers: [.cookie: cookie])
+            #expect(!after.text.contains("withdraw-form"))
+            #expect(after.text.contains("withdrawal-\(withdrawal.id)"))
+        }
+    }
 }
