@@ -45,9 +45,6 @@ actor SessionStore {
     /// Ends every session of a token (revoked).
     func remove(tokenID: String) { sessions = sessions.filter { $0.value.tokenID != tokenID } }
 
-    /// Number of live sessions (tests).
-    var count: Int { sessions.count }
-
     private func purge(nowMillis: Int64) {
         sessions = sessions.filter {
             nowMillis - $0.value.lastSeenMillis <= idleMillis && nowMillis - $0.value.createdMillis <= absoluteMillis

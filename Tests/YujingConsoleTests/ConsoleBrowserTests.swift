@@ -124,6 +124,19 @@ import YujingStore
                 #expect(try await browser.string("document.getElementById('wstate-\(withdrawalID)').textContent") == "执行中")
                 try await browser.screenshot("05-withdrawal-approved-zh.png")
 
+                // Lift the measure on the restrictions page.
+                let restrictionID = try #require(restriction?.id)
+                try await browser.click("#nav-restrictions")
+                #expect(try await browser.string("document.getElementById('rstate-\(restrictionID)').textContent") == "执行中")
+                _ = try await browser.evaluate(
+                    "document.querySelector('#restriction-\(restrictionID) input[name=comment]').value = '误报'; true")
+                try await browser.click("#lift-restriction-\(restrictionID)")
+                #expect(try await browser.string("document.getElementById('rstate-\(restrictionID)').textContent") == "已解除")
+                #expect(try database.restriction(id: restrictionID)?.state == .lifted)
+                #expect(try database.restriction(id: restrictionID)?.liftedBy == "op-datacenter")
+                try await browser.screenshot("05b-restriction-lifted-zh.png")
+                try await browser.click("#nav-withdrawals")
+
                 // Switch to English with the toggle; the choice sticks (cookie `lang`).
                 try await browser.click("#lang-toggle")
                 #expect(try await browser.string("document.documentElement.lang") == "en")
