@@ -108,19 +108,45 @@ import YujingStore
         }
     }
 
-    @Test func sessionsExpireAndLogoutEndsThem() async throws {
+    @Test func sessionsExpireWhenIdleOrOld() async throws {
+        // The store on its own, with the clock as an input.
+        let store = SessionStore(idleMillis: 1000, absoluteMillis: 5000)
+        let token = APIToken(name: "n", tokenID: "t", role: .ops, hash: "h", createdMillis: 0, revoked: false)
+        let idle = await store.create(for: token, nowMillis: 0)
+        #expect(await store.session(id: idle.id, nowMillis: 900) != nil)
+        #expect(await store.session(id: idle.id, nowMillis: 1800) != nil)  // touched at 900
+        #expect(await store.session(id: idle.id, nowMillis: 2801) == nil)  // idle for more than 1 s
+        #expect(await store.session(id: idle.id, nowMillis: 2900) == nil)  // and gone for good
+        let old = await store.create(for: token, nowMillis: 10_000)
+        for now in stride(from: Int64(10_500), through: 15_000, by: 500) {
+            #expect(await store.session(id: old.id, nowMillis: now) != nil)
+        }
+        #expect(await store.session(id: old.id, nowMillis: 15_001) == nil)  // 5 s after sign-in, however active
+        #expect(await store.session(id: "not-a-session", nowMillis: 10_000) == nil)
+        #expect(SessionStore.constantTimeEqual("abc", "abc"))
+        #expect(!SessionStore.constantTimeEqual("abc", "abd"))
+        #expect(!SessionStore.constantTimeEqual("abc", "abcd"))
+
+        // And through the daemon: an idle session sends the browser back to the sign-in page.
         var daemon = try ConsoleTestDaemon()
         daemon.idleTimeoutSeconds = 1
         let configured = daemon
         defer { configured.remove() }
-        let token = try #require(configured.tokens[.analyst])
+        let analyst = try #require(configured.tokens[.analyst])
         try await configured.run { client, _, _ in
-            let (cookie, _, _) = try await ConsoleHTTP.signIn(client, token: token)
-            try await Task.sleep(for: .milliseconds(2200))
+            let (cookie, _, _) = try await ConsoleHTTP.signIn(client, token: analyst, readBoard: false)
+            try await Task.sleep(for: .milliseconds(2500))
             let expired = try await client.execute(uri: "/console/warnings", method: .get, headers: [.cookie: cookie])
             #expect(expired.status == .seeOther)
             #expect(expired.headers[.location]?.contains("expired=1") == true)
+        }
+    }
 
+    @Test func logoutEndsTheSession() async throws {
+        let configured = try ConsoleTestDaemon()
+        defer { configured.remove() }
+        let token = try #require(configured.tokens[.analyst])
+        try await configured.run { client, _, _ in
             let (fresh, csrf, _) = try await ConsoleHTTP.signIn(client, token: token)
             let out = try await client.execute(
                 uri: "/console/logout", method: .post, headers: ConsoleHTTP.headers(cookie: fresh),
