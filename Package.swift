@@ -179,6 +179,7 @@ let package = Package(
                 "YujingResponse",
                 "YujingRules",
                 "YujingCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

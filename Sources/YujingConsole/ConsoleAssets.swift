@@ -50,7 +50,11 @@ enum ConsoleAssets {
           if (!rows || !rows.dataset.live) { return; }
           function poll() {
             fetch(rows.dataset.live, { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
-              .then(function (r) { if (!r.ok) { throw new Error('HTTP ' + r.status); } return r.json(); })
+              .then(function (r) {
+                if (r.status === 401) { location.reload(); }  // the session ended: the page sends us to sign-in
+                if (!r.ok) { throw new Error('HTTP ' + r.status); }
+                return r.json();
+              })
               .then(function (doc) {
                 var time = document.getElementById('live-time');
                 if (time) { time.textContent = doc.generated; }

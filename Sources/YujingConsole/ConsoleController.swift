@@ -62,10 +62,10 @@ struct ConsoleController: Sendable {
         return false
     }
 
-    /// The path and query of the request, to come back to.
+    /// The path and query of the request, to come back to (without the `done` flag of a previous action).
     static func here(_ request: Request) -> String {
-        let query = request.uri.query.map { "?" + $0 } ?? ""
-        return request.uri.path + query
+        let kept = (request.uri.query ?? "").split(separator: "&").filter { !$0.hasPrefix("done=") && $0 != "done" }
+        return request.uri.path + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
     }
 
     /// A local path to return to: only console and public-notice pages, never another host.
