@@ -100,6 +100,8 @@ public struct DrillInjection: Sendable, Hashable {
     public var atMillis: Int64
     /// Spacing between events, milliseconds.
     public var spacingMillis: Int64
+    /// Spread the events over this long before `at` (event time), e.g. low-and-slow scraping over hours; 0: none.
+    public var overMillis: Int64 = 0
 
     /// Creates an injection with defaults.
     public init(kind: Kind) {

@@ -10,7 +10,7 @@ public enum DrillRunbookLoader {
     ]
     static let injectionKeys: Set<String> = [
         "kind", "dataset", "subject", "address", "count", "datasets", "addresses", "identifiers", "agent", "silence",
-        "at", "spacing",
+        "at", "spacing", "over",
     ]
     static let expectationKeys: Set<String> = [
         "id", "within", "warning", "withdrawn", "restricted", "traceback", "notice", "measure",
@@ -181,6 +181,7 @@ public enum DrillRunbookLoader {
         injection.silenceMillis = try duration(node, "silence", file: file) ?? 0
         injection.atMillis = try duration(node, "at", file: file) ?? 0
         injection.spacingMillis = try duration(node, "spacing", file: file) ?? injection.spacingMillis
+        injection.overMillis = try duration(node, "over", file: file) ?? 0
         if let identifiers = node["identifiers"] {
             guard case .mapping(let pairs) = identifiers else { throw fail(file, identifiers, "identifiers must map kind to count") }
             for (key, value) in pairs {

@@ -130,20 +130,23 @@ public actor Pipeline {
         var heartbeat = 0
         var signals: [WarningSignal] = []
         var drillSignals: [String: [WarningSignal]] = [:]
+        var drillEvents = 0
         for item in batch.items {
+            let event = item.engineEvent
+            if let drill = event.drillID {
+                drillEvents += 1
+                drillEngine(drill).process(event, into: &drillSignals[drill, default: []])
+                continue
+            }
             switch item {
             case .access: access += 1
             case .finding: finding += 1
             case .heartbeat: heartbeat += 1
             }
-            let event = item.engineEvent
-            if let drill = event.drillID {
-                drillEngine(drill).process(event, into: &drillSignals[drill, default: []])
-            } else {
-                engine.process(event, into: &signals)
-            }
+            engine.process(event, into: &signals)
         }
         metrics.countEvents(access: access, finding: finding, heartbeat: heartbeat)
+        if drillEvents > 0 { metrics.eventsDrill.increment(by: Int64(drillEvents)) }
         for (drill, raised) in drillSignals where !raised.isEmpty {
             signals += raised.map { Self.tagged($0, drill: drill) }
         }

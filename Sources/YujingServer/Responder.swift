@@ -34,6 +34,8 @@ public actor Responder {
     var nextAdapterAttempt: [Int64: Int64] = [:]
     var restrictionCalls: [(id: Int64, action: String, attempts: Int, notBefore: Int64)] = []
     var raisedVerificationWarning: Set<Int64> = []
+    /// Withdrawals whose adapter call is under way (the actor is re-entered while a call awaits the network).
+    var adapterInFlight: Set<Int64> = []
 
     /// Creates the responder.
     /// - Parameters:
@@ -264,8 +266,13 @@ public actor Responder {
         ]
     }
 
-    func callAdapter(for withdrawal: WithdrawalRecord) async {
-        guard withdrawal.adapterStatus == "pending" else { return }
+    func callAdapter(for stale: WithdrawalRecord) async {
+        // The record may be stale (read before an await): decide on the stored state.
+        guard !adapterInFlight.contains(stale.id), let withdrawal = try? database.withdrawal(id: stale.id),
+            withdrawal.adapterStatus == "pending"
+        else { return }
+        adapterInFlight.insert(withdrawal.id)
+        defer { adapterInFlight.remove(withdrawal.id) }
         let now = Self.now()
         if let notBefore = nextAdapterAttempt[withdrawal.id], now < notBefore { return }
         do {
@@ -469,8 +476,12 @@ public actor Responder {
 
     func retryRestrictionCalls() async {
         let now = Self.now()
+        // Take the queue: calls added while this one awaits the network are kept for the next round.
+        let calls = restrictionCalls
+        restrictionCalls = []
         var remaining: [(id: Int64, action: String, attempts: Int, notBefore: Int64)] = []
-        for call in restrictionCalls {
+        defer { restrictionCalls.append(contentsOf: remaining) }
+        for call in calls {
             guard now >= call.notBefore, let record = try? database.restriction(id: call.id) else {
                 remaining.append(call)
                 continue
@@ -504,7 +515,6 @@ public actor Responder {
                 }
             }
         }
-        restrictionCalls = remaining
     }
 
     // MARK: Background work

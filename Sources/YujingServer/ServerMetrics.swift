@@ -9,6 +9,7 @@ public final class ServerMetrics: Sendable {
     let eventsFinding: Counter
     let eventsHeartbeat: Counter
     let batchesDuplicate: Counter
+    let eventsDrill: Counter
     let batchesRejected: Counter
     let ruleEvaluations: Gauge
     let lateEvents: Gauge
@@ -28,6 +29,8 @@ public final class ServerMetrics: Sendable {
             name: "yujing_events_ingested_total", labels: [("kind", "finding")], help: "Events stored, by kind")
         eventsHeartbeat = registry.makeCounter(
             name: "yujing_events_ingested_total", labels: [("kind", "heartbeat")], help: "Events stored, by kind")
+        eventsDrill = registry.makeCounter(
+            name: "yujing_drill_events_ingested_total", help: "Drill events stored (never counted as real events)")
         batchesDuplicate = registry.makeCounter(
             name: "yujing_ingest_duplicate_batches_total", help: "Re-sent batches acknowledged without storing")
         batchesRejected = registry.makeCounter(

@@ -21,6 +21,8 @@ struct WarningView: ResponseCodable {
     var annotations: [String: String]
     var evidence: String
     var inhibited_by: Int64?
+    /// Related resources: the dataset's traceback and withdrawals (Art. 27), when the warning names a dataset.
+    var links: [String: String]?
     var history: [HistoryView]?
 
     struct HistoryView: Codable {
@@ -50,6 +52,14 @@ struct WarningView: ResponseCodable {
         annotations = warning.annotations
         evidence = warning.evidence
         inhibited_by = warning.inhibitedBy
+        if let dataset = warning.dataset {
+            let encoded = dataset.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? dataset
+            let drill = warning.labels["drill"].map { "drill=\($0)" }
+            links = [
+                "traceback": "/api/v1/datasets/\(encoded)/traceback" + (drill.map { "?\($0)" } ?? ""),
+                "withdrawals": "/api/v1/withdrawals?dataset=\(encoded)" + (drill.map { "&\($0)" } ?? ""),
+            ]
+        }
         self.history = history?.map {
             HistoryView(
                 time: Self.time($0.timeMillis), action: $0.action, author: $0.author, level: $0.level.rawValue,

@@ -66,7 +66,12 @@ struct DrillInjector {
     }
 
     func time(_ injection: DrillInjection, _ index: Int) -> Int64 {
-        startMillis + injection.atMillis + Int64(index) * injection.spacingMillis
+        if injection.overMillis > 0 {
+            // Spread evenly over the `over` period that ends at `at` (in the past: event time).
+            let step = injection.overMillis / Int64(max(1, injection.count))
+            return startMillis + injection.atMillis - injection.overMillis + Int64(index) * step
+        }
+        return startMillis + injection.atMillis + Int64(index) * injection.spacingMillis
     }
 
     func access(

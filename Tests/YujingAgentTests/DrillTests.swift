@@ -62,7 +62,7 @@ import Testing
 
     @Test(
         .timeLimit(.minutes(3)),
-        arguments: ["resident-id-leak", "bulk-scraping", "conditional-scope", "key-sharing", "agent-silent"])
+        arguments: ["resident-id-leak", "bulk-scraping", "conditional-scope", "key-sharing", "agent-silent", "low-and-slow"])
     func everyShippedRunbookRunsGreen(runbook: String) async throws {
         let center = try await Center()
         defer { center.stop() }

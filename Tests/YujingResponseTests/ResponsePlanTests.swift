@@ -97,7 +97,7 @@ import YujingRules
 @Suite struct DrillRunbookTests {
     @Test func theShippedDrillsLoad() throws {
         let drills = try DrillRunbookLoader.loadAll(directory: ResponsePlanTests.runbooks)
-        #expect(Set(drills.map(\.id)) == ["resident-id-leak", "bulk-scraping", "conditional-scope", "key-sharing", "agent-silent"])
+        #expect(Set(drills.map(\.id)) == ["resident-id-leak", "bulk-scraping", "conditional-scope", "key-sharing", "agent-silent", "low-and-slow"])
         for drill in drills {
             #expect(!drill.expectations.isEmpty && !drill.injections.isEmpty)
             #expect(drill.datasets.allSatisfy { $0.id.hasPrefix("drill-") })

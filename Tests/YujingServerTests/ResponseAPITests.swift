@@ -120,7 +120,11 @@ final class FakePlatform: Sendable {
                 #expect(shown["plan"] as? String == "withdraw-resident-id-leak")
                 #expect((shown["verification"] as? [String: String])?["status"] == "verified")
                 #expect((shown["adapter"] as? [String: String])?["status"] == "done")
-                #expect(shown["warning_id"] as? Int != nil)
+                let warningID = try #require(shown["warning_id"] as? Int)
+                let warning = try await client.execute(
+                    uri: "/api/v1/warnings/\(warningID)", method: .get, headers: daemon.headers(.analyst)
+                ).json()
+                #expect((warning["links"] as? [String: String])?["traceback"] == "/api/v1/datasets/ds-clinics/traceback")
                 let id = try #require(shown["id"] as? Int)
                 let calls = platform.calls.withLock { $0 }
                 #expect(calls.count == 1)
