@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Domain values shared by every module. Foundation only.
@@ -93,6 +94,20 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // The operator console: server-rendered pages (Mustache), sessions, CSRF, zh-CN/English, mounted by the daemon
+        // under /console.
+        .target(
+            name: "YujingConsole",
+            dependencies: [
+                "YujingCore",
+                "YujingResponse",
+                "YujingStore",
+                "YujingServer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         // The agent: log tailing, checkpoints, disk spool, shipping, dataset-release scans, as Services.
         .target(
             name: "YujingAgent",
@@ -123,6 +138,7 @@ let package = Package(
                 "YujingResponse",
                 "YujingStore",
                 "YujingServer",
+                "YujingConsole",
                 "YujingAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -155,6 +171,20 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "YujingConsoleTests",
+            dependencies: [
+                "YujingConsole",
+                "YujingServer",
+                "YujingStore",
+                "YujingResponse",
+                "YujingRules",
+                "YujingCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

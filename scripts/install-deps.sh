@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(libsqlite3-dev libcurl4-openssl-dev)
 if [ "${1:-}" = "--test" ]; then
-    packages+=(python3 ripgrep prometheus-alertmanager nginx chromium)
+    packages+=(python3 ripgrep prometheus-alertmanager nginx chromium fonts-wqy-microhei)
 fi
 
 missing=()

@@ -38,12 +38,12 @@ struct BatchDecoder {
     /// Keys of an event object that some event type reads.
     enum Field: Int, CaseIterable {
         case type, time, node, ip, subject, subjectKind, method, path, query, dataset, channel, status, bytes
-        case userAgent, drill, file, kind, count, agent, maskedSamples, keyedHashes
+        case userAgent, drill, file, kind, count, agent, maskedSamples, keyedHashes, metrics
 
         static let texts = [
             "type", "time", "node", "ip", "subject", "subject_kind", "method", "path", "query", "dataset", "channel",
             "status", "bytes", "user_agent", "drill", "file", "kind", "count", "agent", "masked_samples",
-            "keyed_hashes",
+            "keyed_hashes", "metrics",
         ]
         static let names: [[UInt8]] = texts.map { Array($0.utf8) }
 
@@ -287,7 +287,11 @@ struct BatchDecoder {
             let node = try optionalString(at(.node), place(.node), .node) ?? ""
             let eventAgent = try optionalString(at(.agent), place(.agent), .agent)
             if eventAgent == nil { needsAgent.append(items.count) }
-            items.append(.heartbeat(HeartbeatEvent(timeMillis: time, agent: eventAgent ?? "", node: node, drillID: drill)))
+            let metrics = try integerMap(at(.metrics), place(.metrics))
+            items.append(
+                .heartbeat(
+                    HeartbeatEvent(
+                        timeMillis: time, agent: eventAgent ?? "", node: node, drillID: drill, metrics: metrics)))
         default:
             throw ServerError.invalidBatch("\(place(.type).path): expected access, finding or heartbeat")
         }
@@ -335,6 +339,35 @@ struct BatchDecoder {
     }
 
     /// A `[String]` (masked samples, keyed hashes); `nil` when missing or null.
+    /// An object of integers (a heartbeat's agent metrics), as `[String: Int64]` decodes.
+    func integerMap(_ value: Value, _ place: Location) throws -> [String: Int64]? {
+        switch value.kind {
+        case .missing, .null: return nil
+        case .object: break
+        default: throw ServerError.invalidBatch("\(place.path): expected Dictionary<String, Any>")
+        }
+        var reader = BatchDecoder(UnsafeBufferPointer(rebasing: bytes[..<value.end]))
+        reader.position = value.start
+        var members: [(key: Value, value: Value)] = []
+        try reader.object { reader, keyStart, keyEnd, escaped in
+            members.append((Value(kind: .string, start: keyStart, end: keyEnd, escaped: escaped), try reader.scanValue()))
+        }
+        var out: [String: Int64] = [:]
+        for member in members {
+            let key = try decodeString(member.key)
+            switch member.value.kind {
+            case .number:
+                guard let number = integer(member.value) else {
+                    throw ServerError.invalidBatch("\(place.path).\(key): expected Int64")
+                }
+                if out[key] == nil { out[key] = number }
+            case .null: throw ServerError.invalidBatch("\(place.path).\(key): expected Int64, found null")
+            default: throw ServerError.invalidBatch("\(place.path).\(key): expected Int64")
+            }
+        }
+        return out
+    }
+
     func strings(_ value: Value, _ place: Location) throws -> [String]? {
         switch value.kind {
         case .missing, .null: return nil

@@ -15,9 +15,9 @@ struct ResponseController {
     /// The center's addresses, whose verification requests stay out of tracebacks.
     var probeAddresses: [String] = ["127.0.0.1", "::1"]
 
-    static let withdrawers: Set<TokenRole> = [.datacenter]
-    static let proposers: Set<TokenRole> = [.analyst, .datacenter]
-    static let tracers: Set<TokenRole> = [.analyst, .datacenter, .auditor]
+    static let withdrawers: Set<TokenRole> = .withdrawers
+    static let proposers: Set<TokenRole> = .proposers
+    static let tracers: Set<TokenRole> = .tracers
 
     func addRoutes(to group: RouterGroup<YujingRequestContext>) {
         group.get("datasets", use: listDatasets)

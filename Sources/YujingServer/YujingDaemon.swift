@@ -22,6 +22,8 @@ public struct YujingDaemon: Sendable {
     public let dispatcher: NotificationDispatcher
     /// Response plans and measures.
     public let responder: Responder
+    /// Routes of outer modules (the console) mounted by ``router()``.
+    public var mounts: [any DaemonRouteMount] = []
     let responseTriggers: AsyncStream<[ResponseTrigger]>
     let scheduledDrills: [DrillScheduler.Entry]
     let logger: Logger
@@ -84,7 +86,7 @@ public struct YujingDaemon: Sendable {
             database: self.database, plans: plans, configuration: configuration, logger: logger, pipeline: pipeline)
     }
 
-    /// The router: health, metrics and the authenticated `/api/v1`.
+    /// The router: health, metrics, the authenticated `/api/v1`, the public notice, and the ``mounts`` (console).
     /// - Returns: The router.
     public func router() -> Router<YujingRequestContext> {
         let router = Router(context: YujingRequestContext.self)
@@ -126,8 +128,10 @@ public struct YujingDaemon: Sendable {
             database: database, responder: responder, pipeline: pipeline,
             probeAddresses: configuration.response.verifySourceAddresses
         ).addRoutes(to: api)
+        AgentsAuditController(database: database).addRoutes(to: api)
         PublicNoticeController(database: database, settings: configuration.response).addRoutes(to: router)
         DrillsController(database: database, pipeline: pipeline).addRoutes(to: api)
+        for mount in mounts { mount.addRoutes(to: router, daemon: self) }
         return router
     }
 

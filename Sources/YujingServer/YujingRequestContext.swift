@@ -19,7 +19,7 @@ public struct YujingRequestContext: RequestContext {
     /// - Parameter roles: Allowed roles.
     /// - Returns: The caller.
     /// - Throws: `HTTPError(.unauthorized)` without a caller, `HTTPError(.forbidden)` for another role.
-    func require(_ roles: Set<TokenRole>) throws -> APIToken {
+    public func require(_ roles: Set<TokenRole>) throws -> APIToken {
         guard let principal else { throw HTTPError(.unauthorized, message: "missing or invalid bearer token") }
         guard roles.contains(principal.role) else {
             throw HTTPError(.forbidden, message: "role \(principal.role.rawValue) may not do this")
@@ -28,8 +28,18 @@ public struct YujingRequestContext: RequestContext {
     }
 }
 
+/// The role sets the API checks; the console uses the same ones.
 extension Set where Element == TokenRole {
-    static let readers: Set<TokenRole> = [.analyst, .datacenter, .ops, .auditor]
-    static let handlers: Set<TokenRole> = [.analyst, .datacenter, .ops]
-    static let ingesters: Set<TokenRole> = [.agent]
+    /// May read warnings, measures, agents and the audit log.
+    public static let readers: Set<TokenRole> = [.analyst, .datacenter, .ops, .auditor]
+    /// May acknowledge, resolve and silence warnings.
+    public static let handlers: Set<TokenRole> = [.analyst, .datacenter, .ops]
+    /// May send events and read the enforcement document.
+    public static let ingesters: Set<TokenRole> = [.agent]
+    /// May withdraw, approve, cancel and restore withdrawals, and approve closures.
+    public static let withdrawers: Set<TokenRole> = [.datacenter]
+    /// May impose and lift restrictions.
+    public static let proposers: Set<TokenRole> = [.analyst, .datacenter]
+    /// May read tracebacks.
+    public static let tracers: Set<TokenRole> = [.analyst, .datacenter, .auditor]
 }

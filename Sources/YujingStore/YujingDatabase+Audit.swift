@@ -71,6 +71,31 @@ extension YujingDatabase {
         }
     }
 
+    /// One page of audit records, oldest first.
+    /// - Parameters:
+    ///   - offset: Rows skipped.
+    ///   - limit: Most rows returned.
+    /// - Returns: The entries.
+    /// - Throws: ``StoreError``.
+    public func auditEntries(offset: Int, limit: Int) throws(StoreError) -> [AuditEntry] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, time_ms, actor, action, target, detail, prev_hash, hash FROM audit_log
+                    ORDER BY id LIMIT ? OFFSET ?
+                    """, arguments: [limit, offset]
+            ).map(Self.auditEntry)
+        }
+    }
+
+    /// The number of audit records.
+    /// - Returns: The count.
+    /// - Throws: ``StoreError``.
+    public func auditCount() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_log") ?? 0 }
+    }
+
     static func auditEntry(_ row: Row) -> AuditEntry {
         AuditEntry(
             id: row[0], timeMillis: row[1], actor: row[2], action: row[3], target: row[4], detail: row[5],

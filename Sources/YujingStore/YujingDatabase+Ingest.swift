@@ -34,7 +34,7 @@ extension YujingDatabase {
                     keyed_hashes, drill) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let heartbeat = try db.cachedStatement(
-                sql: "INSERT INTO heartbeat (time_ms, agent, node, drill) VALUES (?, ?, ?, ?)")
+                sql: "INSERT INTO heartbeat (time_ms, agent, node, drill, metrics) VALUES (?, ?, ?, ?, ?)")
             // Access events bind their columns straight through the SQLite C API: no array of boxed arguments, no
             // `DatabaseValue` and no C-string conversion per column (they showed in profiles of ingest).
             let sqlite = access.sqliteStatement
@@ -68,7 +68,9 @@ extension YujingDatabase {
                         Self.jsonText(e.maskedSamples), Self.jsonText(f.keyedHashes), e.drillID,
                     ])
                 case .heartbeat(let e):
-                    try heartbeat.execute(arguments: [e.timeMillis, e.agent, e.node, e.drillID])
+                    try heartbeat.execute(arguments: [
+                        e.timeMillis, e.agent, e.node, e.drillID, e.metrics.map(Self.metricsText),
+                    ])
                 }
             }
             return .stored(events: items.count)
@@ -141,6 +143,13 @@ extension YujingDatabase {
             }
         }
         try check(code)
+    }
+
+    static func metricsText(_ metrics: [String: Int64]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard let data = try? encoder.encode(metrics) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
     }
 
     static func jsonText(_ strings: [String]) -> String {

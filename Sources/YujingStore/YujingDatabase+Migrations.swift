@@ -246,6 +246,10 @@ extension YujingDatabase {
                 t.column("report", .text)
             }
         }
+        migrator.registerMigration("v4-heartbeat-metrics") { db in
+            // The agent's metrics (JSON object of integers) as sent with the heartbeat, for the console's agents page.
+            try db.alter(table: "heartbeat") { t in t.add(column: "metrics", .text) }
+        }
         return migrator
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import YujingConsole
 import YujingResponse
 import YujingRules
 import YujingServer
@@ -40,9 +41,10 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("yujing serve: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let daemon: YujingDaemon
+        var daemon: YujingDaemon
         do {
             daemon = try YujingDaemon(configuration: configuration, rules: rules, plans: plans, logger: logger)
+            daemon.mounts.append(try Console())
         } catch {
             FileHandle.standardError.write(Data("yujing serve: \(error)\n".utf8))
             throw ExitCode(1)

@@ -10,7 +10,8 @@ struct Yujing: AsyncParsableCommand {
         subcommands: [
             ScanCommand.self, ReplayCommand.self, ServeCommand.self, AgentCommand.self, TokenCommand.self,
             AuditCommand.self, WithdrawCommand.self, WithdrawalsCommand.self, RestoreCommand.self, TraceCommand.self,
-            RestrictCommand.self, LiftCommand.self, RestrictionsCommand.self, DrillCommand.self,
+            RestrictCommand.self, LiftCommand.self, RestrictionsCommand.self, DrillCommand.self, AlertsCommand.self,
+            AgentsCommand.self,
         ]
     )
 }

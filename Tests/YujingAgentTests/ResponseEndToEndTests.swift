@@ -74,7 +74,7 @@ import Testing
                     watermark_tick_seconds: 1
                     response:
                       tick_seconds: 1
-                      traceback_margin_seconds: 2
+                      traceback_margin_seconds: 8
                       allow_list: ["ip:127.0.0.1"]      # every test client is loopback: never suspend it
                     owners:
                       - { agency: 市交通局, url: "http://127.0.0.1:\(ownerPort)/notice", secret: owner-secret }
@@ -193,7 +193,8 @@ import Testing
         // Clients download; the early one gets only the clean file, well before the leak.
         #expect(try stack.get("/datasets/ds-bus/files/stops.csv?appKey=ak-early-00000001") == 200)
         #expect(try stack.get("/datasets/ds-open/files/a.csv?appKey=ak-other-00000009") == 200)
-        try await Task.sleep(for: .seconds(3))
+        // Older than the traceback margin (8 s before the leak's first finding): not a holder of the leak.
+        try await Task.sleep(for: .seconds(9))
 
         // A file with valid resident IDs is published; two clients obtain it before anything reacts.
         let ids = (0..<5).map {

@@ -93,7 +93,7 @@ struct WireEvent: Decodable {
 
     enum CodingKeys: String, CodingKey {
         case type, time, node, ip, subject, method, path, query, dataset, channel, status, bytes, drill, file, kind
-        case count, agent
+        case count, agent, metrics
         case subjectKind = "subject_kind"
         case userAgent = "user_agent"
         case maskedSamples = "masked_samples"
@@ -163,7 +163,12 @@ struct WireEvent: Decodable {
         case "heartbeat":
             let node = try c.decodeIfPresent(String.self, forKey: .node) ?? ""
             let eventAgent = try c.decodeIfPresent(String.self, forKey: .agent)
-            make = { agent in .heartbeat(HeartbeatEvent(timeMillis: time, agent: eventAgent ?? agent, node: node, drillID: drill)) }
+            let metrics = try c.decodeIfPresent([String: Int64].self, forKey: .metrics)
+            make = { agent in
+                .heartbeat(
+                    HeartbeatEvent(
+                        timeMillis: time, agent: eventAgent ?? agent, node: node, drillID: drill, metrics: metrics))
+            }
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: c, debugDescription: "expected access, finding or heartbeat")

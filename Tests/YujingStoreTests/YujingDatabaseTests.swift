@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import Testing
 import YujingCore
-import YujingStore
+
+@testable import YujingStore
 
 @Suite struct YujingDatabaseTests {
     static func access(_ time: Int64, subject: String = "u1") -> IngestItem {
@@ -171,6 +172,11 @@ import YujingStore
         let applied = try reopened.writer.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
-        #expect(applied == ["v1-catalogue", "v1-events", "v1-security", "v1-warnings", "v2-response", "v3-drills"])
+        #expect(
+            applied == [
+                "v1-catalogue", "v1-events", "v1-security", "v1-warnings", "v2-response", "v3-drills",
+                "v4-heartbeat-metrics",
+            ])
+        #expect(applied == YujingDatabase.migrator.migrations.sorted())
     }
 }
