@@ -37,6 +37,8 @@ struct ConsoleController: Sendable {
         group.get("traceback.csv", use: tracebackCSV)
         group.get("agents", use: agentsPage)
         group.get("audit", use: auditPage)
+        group.get("drills", use: drillsPage)
+        group.get("drills/{id}", use: drillPage)
     }
 
     // MARK: Request helpers
@@ -126,7 +128,8 @@ struct ConsoleController: Sendable {
     static let navigation: [(key: String, href: String, roles: Set<TokenRole>)] = [
         ("warnings", "/console/warnings", .readers), ("withdrawals", "/console/withdrawals", .readers),
         ("restrictions", "/console/restrictions", .readers), ("traceback", "/console/traceback", .tracers),
-        ("agents", "/console/agents", .readers), ("audit", "/console/audit", .readers),
+        ("agents", "/console/agents", .readers), ("drills", "/console/drills", .readers),
+        ("audit", "/console/audit", .readers),
         ("notices", "/public/notices", Set(TokenRole.allCases)),
     ]
 

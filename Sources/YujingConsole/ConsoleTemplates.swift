@@ -5,7 +5,7 @@ enum ConsoleTemplates {
         "layout": layout, "login": login, "warnings": warnings, "warning_rows": warningRows,
         "warning_actions": warningActions, "warning": warning, "withdrawals": withdrawals,
         "withdrawal_table": withdrawalTable, "restrictions": restrictions, "restriction_table": restrictionTable,
-        "traceback": traceback, "agents": agents, "audit": audit, "message": message, "csrf": csrf,
+        "traceback": traceback, "agents": agents, "audit": audit, "drills": drills, "drill": drill, "message": message, "csrf": csrf,
     ]
 
     static let csrf = #"<input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="back" value="{{back}}">"#
@@ -192,6 +192,32 @@ enum ConsoleTemplates {
         <table id="audit"><thead><tr><th>#</th><th>{{t.time}}</th><th>{{t.actor}}</th><th>{{t.action}}</th><th>{{t.target}}</th><th>{{t.detail}}</th><th>{{t.hash}}</th></tr></thead><tbody>
         {{#entries}}<tr><td>{{id}}</td><td>{{time}}</td><td>{{actor}}</td><td>{{action}}</td><td>{{target}}</td><td>{{detail}}</td><td><code>{{hash}}</code></td></tr>{{/entries}}
         </tbody></table>
+        """
+
+    static let drills = """
+        <h1>{{t.nav_drills}}</h1>
+        <table id="drills"><thead><tr><th>{{t.id}}</th><th>{{t.runbook}}</th><th>{{t.mode}}</th><th>{{t.status}}</th>
+        <th>{{t.pass}}</th><th>{{t.fail}}</th><th>{{t.started}}</th><th>{{t.started_by}}</th></tr></thead><tbody>
+        {{#runs}}<tr id="drill-{{id}}" class="drill-{{status}}"><td><a href="/console/drills/{{id}}">{{id}}</a></td><td>{{runbook}}</td><td>{{mode}}</td>
+        <td><strong>{{status}}</strong></td><td>{{passed}}</td><td>{{failed}}</td><td>{{started}}</td><td>{{by}}</td></tr>{{/runs}}
+        {{^runs}}<tr><td colspan="8">{{t.none}}</td></tr>{{/runs}}</tbody></table>
+        <h2>{{t.trend}}</h2>
+        <table id="drill-trends"><tbody>{{#trends}}<tr><td>{{runbook}}</td><td>{{summary}}</td><td aria-label="{{summary}}">{{marks}}</td></tr>{{/trends}}</tbody></table>
+        <p class="note">{{t.drills_note}}</p>
+        """
+
+    static let drill = """
+        <h1>{{t.nav_drills}}: {{title}}</h1>
+        <p><code>{{id}}</code> · {{t.runbook}} {{runbook}} · {{t.mode}} {{mode}} · {{t.started}} {{started}} · <strong id="drill-status">{{status}}</strong></p>
+        <h2>{{t.timeline}}</h2>
+        <div class="timeline">{{{svg}}}</div>
+        <table id="expectations"><thead><tr><th>{{t.id}}</th><th>{{t.expectation}}</th><th>{{t.objective}}</th>
+        <th>{{t.measured}}</th><th>{{t.margin}}</th><th>{{t.result}}</th><th>{{t.detail}}</th></tr></thead><tbody>
+        {{#expectations}}<tr class="{{status}}"><td>{{id}}</td><td>{{text}}</td><td>{{objective}}</td><td>{{measured}}</td>
+        <td>{{margin}}</td><td><strong>{{result}}</strong></td><td>{{detail}}</td></tr>{{/expectations}}</tbody></table>
+        {{#hasSteps}}<h2>{{t.steps}}</h2><table id="steps"><tbody>{{#steps}}<tr><td>{{id}}</td><td>{{role}}</td><td>{{text}}</td>
+        <td>{{signed}}</td></tr>{{/steps}}</tbody></table>{{/hasSteps}}
+        <p><a href="/console/drills">{{t.back}}</a></p>
         """
 
     static let message = """
