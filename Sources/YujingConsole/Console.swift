@@ -29,7 +29,7 @@ public struct Console: DaemonRouteMount {
     public func addRoutes(to router: Router<YujingRequestContext>, daemon: YujingDaemon) {
         ConsoleController(
             database: daemon.database, pipeline: daemon.pipeline, responder: daemon.responder, sessions: sessions,
-            renderer: renderer
+            renderer: renderer, launcher: daemon.drillLauncher, runbooks: daemon.configuration.runbooks
         ).addRoutes(to: router)
     }
 }

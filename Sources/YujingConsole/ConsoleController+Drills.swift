@@ -32,9 +32,16 @@ extension ConsoleController {
                     "marks": recent.map { $0 == "passed" ? "●" : "○" }.joined(),
                 ]
             }
+            var values: [String: Any] = ["runs": rows, "trends": trends]
+            if session.may(.drillRunners) {
+                let offered = ((try? DrillRunbookLoader.loadAll(directory: runbooks)) ?? []).map {
+                    ["id": $0.id, "title": $0.title]
+                }
+                if !offered.isEmpty { values["start"] = ["runbooks": offered] }
+            }
             return page(
                 request, session: session, language: language, current: "drills", template: "drills",
-                context: ["runs": rows, "trends": trends])
+                context: values)
         }
     }
 
@@ -63,6 +70,21 @@ extension ConsoleController {
                     "started": Self.time(run.startedMillis), "svg": report?.timelineSVG() ?? "",
                     "expectations": expectations, "steps": steps, "hasSteps": !steps.isEmpty,
                 ])
+        }
+    }
+
+    /// Starts a drill from the shipped runbooks (ops, datacenter): it runs as `yujing drill run` in the background and
+    /// appears in the history.
+    @Sendable func startDrill(request: Request, context: YujingRequestContext) async throws -> Response {
+        let runbooks = runbooks
+        let launcher = launcher
+        return await action(request, roles: .drillRunners) { session, form in
+            let drills = (try? DrillRunbookLoader.loadAll(directory: runbooks)) ?? []
+            guard let chosen = form["runbook"], let drill = drills.first(where: { $0.id == chosen }) else {
+                throw ConsoleError.rejected(status: 400, message: "unknown runbook")
+            }
+            let path = String(drill.source.prefix { $0 != ":" })
+            try launcher.launch(runbook: path, actor: session.name)
         }
     }
 }

@@ -12,6 +12,10 @@ struct ConsoleController: Sendable {
     let responder: Responder
     let sessions: SessionStore
     let renderer: ConsoleRenderer
+    /// Starts drills (as `yujing drill run`).
+    let launcher: DrillLauncher
+    /// The runbooks folder (drills offered on the drills page).
+    let runbooks: String
 
     static let sessionCookie = "yj_session"
     static let loginCookie = "yj_login"
@@ -39,6 +43,7 @@ struct ConsoleController: Sendable {
         group.get("audit", use: auditPage)
         group.get("drills", use: drillsPage)
         group.get("drills/{id}", use: drillPage)
+        group.post("drills/start", use: startDrill)
     }
 
     // MARK: Request helpers

@@ -11,6 +11,7 @@ enum ConsoleStrings {
         "nav_agents": ("Agents", "采集代理"),
         "nav_audit": ("Audit log", "审计日志"),
         "nav_drills": ("Drills", "应急演练"),
+        "start_drill": ("Start the drill", "开始演练"),
         "runbook": ("Runbook", "预案"),
         "mode": ("Mode", "方式"),
         "status": ("Status", "结果"),

@@ -203,6 +203,9 @@ enum ConsoleTemplates {
         {{^runs}}<tr><td colspan="8">{{t.none}}</td></tr>{{/runs}}</tbody></table>
         <h2>{{t.trend}}</h2>
         <table id="drill-trends"><tbody>{{#trends}}<tr><td>{{runbook}}</td><td>{{summary}}</td><td aria-label="{{summary}}">{{marks}}</td></tr>{{/trends}}</tbody></table>
+        {{#start}}<form method="post" action="/console/drills/start" class="inline" id="start-drill">{{> csrf}}
+        <label>{{t.runbook}} <select name="runbook">{{#runbooks}}<option value="{{id}}">{{id}} — {{title}}</option>{{/runbooks}}</select></label>
+        <button>{{t.start_drill}}</button></form>{{/start}}
         <p class="note">{{t.drills_note}}</p>
         """
 

@@ -20,6 +20,7 @@ struct DrillScheduler: Service {
     let database: YujingDatabase
     let pipeline: Pipeline
     let configuration: ServerConfiguration
+    let bound: BoundAddress
     let logger: Logger
 
     /// Validates the configured drills (schedules and runbooks) before the daemon starts.
@@ -41,10 +42,7 @@ struct DrillScheduler: Service {
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    var serverURL: String {
-        let host = ["0.0.0.0", "::", ""].contains(configuration.host) ? "127.0.0.1" : configuration.host
-        return "http://\(host.contains(":") ? "[\(host)]" : host):\(configuration.port)"
-    }
+    var serverURL: String { bound.url(configuration) }
 
     func run() async throws {
         guard !entries.isEmpty else { return }
@@ -112,7 +110,7 @@ struct DrillScheduler: Service {
     func runDrill(_ entry: Entry, token: String) async {
         logger.info("scheduled drill starting", metadata: ["drill.runbook": "\(entry.drill.id)"])
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        process.executableURL = URL(fileURLWithPath: configuration.drillBinary)
         process.arguments = ["drill", "run", entry.configured.runbook]
         var environment = ProcessInfo.processInfo.environment
         environment["YUJING_SERVER"] = serverURL

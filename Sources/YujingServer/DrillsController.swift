@@ -11,7 +11,7 @@ struct DrillsController {
     let database: YujingDatabase
     let pipeline: Pipeline
 
-    static let runners: Set<TokenRole> = [.ops, .datacenter]
+    static let runners: Set<TokenRole> = .drillRunners
 
     func addRoutes(to group: RouterGroup<YujingRequestContext>) {
         group.post("drills", use: start)

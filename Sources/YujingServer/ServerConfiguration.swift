@@ -70,6 +70,8 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     public var drills: [ScheduledDrill] = []
     /// How often drill schedules are checked, seconds.
     public var drillCheckSeconds: Int = 15
+    /// The `yujing` executable that runs scheduled and console-started drills (default: the daemon's own).
+    public var drillBinary: String = "/proc/self/exe"
 
     enum CodingKeys: String, CodingKey {
         case database, host, port, rules, webhooks, alertmanager
@@ -84,6 +86,7 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
         case notificationAttempts = "notification_attempts"
         case runbooks, catalogue, response, platform, owners, drills
         case drillCheckSeconds = "drill_check_seconds"
+        case drillBinary = "drill_binary"
     }
 
     /// The embedded defaults.
@@ -128,6 +131,7 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
         owners = try c.decodeIfPresent([OwnerWebhook].self, forKey: .owners) ?? []
         drills = try c.decodeIfPresent([ScheduledDrill].self, forKey: .drills) ?? []
         drillCheckSeconds = try c.decodeIfPresent(Int.self, forKey: .drillCheckSeconds) ?? defaults.drillCheckSeconds
+        drillBinary = try c.decodeIfPresent(String.self, forKey: .drillBinary) ?? defaults.drillBinary
         for drill in drills {
             do throws(CronError) {
                 _ = try CronSchedule(drill.schedule)

@@ -26,6 +26,8 @@ public struct YujingDaemon: Sendable {
     public var mounts: [any DaemonRouteMount] = []
     let responseTriggers: AsyncStream<[ResponseTrigger]>
     let scheduledDrills: [DrillScheduler.Entry]
+    /// Where the HTTP server bound (for the daemon's own drill processes).
+    let bound = BoundAddress()
     let logger: Logger
 
     /// Opens the store, rebuilds engine state and prepares receivers.
@@ -84,6 +86,11 @@ public struct YujingDaemon: Sendable {
             dispatcher: dispatcher, logger: logger, responseTriggers: continuation)
         responder = Responder(
             database: self.database, plans: plans, configuration: configuration, logger: logger, pipeline: pipeline)
+    }
+
+    /// Launches drills as child processes (the console's "start a drill").
+    public var drillLauncher: DrillLauncher {
+        DrillLauncher(database: database, configuration: configuration, bound: bound, logger: logger)
     }
 
     /// The router: health, metrics, the authenticated `/api/v1`, the public notice, and the ``mounts`` (console).
@@ -153,7 +160,7 @@ public struct YujingDaemon: Sendable {
             services.append(
                 DrillScheduler(
                     entries: scheduledDrills, database: database, pipeline: pipeline, configuration: configuration,
-                    logger: logger))
+                    bound: bound, logger: logger))
         }
         if reloadOnSIGHUP {
             services.append(
@@ -165,6 +172,12 @@ public struct YujingDaemon: Sendable {
             router: router(),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "yujing"),
-            services: services, onServerRunning: onServerRunning, logger: logger)
+            services: services,
+            onServerRunning: { [bound] channel in
+                if let address = channel.localAddress, let port = address.port {
+                    bound.set(host: address.ipAddress ?? "127.0.0.1", port: port)
+                }
+                await onServerRunning(channel)
+            }, logger: logger)
     }
 }

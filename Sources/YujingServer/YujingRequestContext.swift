@@ -42,4 +42,6 @@ extension Set where Element == TokenRole {
     public static let proposers: Set<TokenRole> = [.analyst, .datacenter]
     /// May read tracebacks.
     public static let tracers: Set<TokenRole> = [.analyst, .datacenter, .auditor]
+    /// Start and finish drills, and send drill events.
+    public static let drillRunners: Set<TokenRole> = [.ops, .datacenter]
 }

@@ -60,4 +60,67 @@ import YujingStore
             #expect(anonymous.status != .ok)
         }
     }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound)
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func anOpsOperatorStartsADrillFromTheConsole() async throws {
+        let binary = try ConsoleCLITests.binary()
+        var configured = try ConsoleTestDaemon()
+        defer { configured.remove() }
+        configured.configuration.port = try Self.freePort()
+        configured.configuration.runbooks = ConsoleTestDaemon.repositoryRoot.appendingPathComponent("Runbooks").path
+        configured.configuration.drillBinary = binary
+        let ops = try #require(configured.tokens[.ops])
+        let auditor = try #require(configured.tokens[.auditor])
+        let daemon = configured
+        try await daemon.run { client, running, _ in
+            // Auditors see no start form, and their forged post is refused.
+            let (auditorCookie, auditorCSRF, _) = try await ConsoleHTTP.signIn(client, token: auditor)
+            let auditorPage = try await client.execute(uri: "/console/drills", method: .get, headers: [.cookie: auditorCookie])
+            #expect(!auditorPage.text.contains("id=\"start-drill\""))
+            let forged = try await client.execute(
+                uri: "/console/drills/start", method: .post, headers: ConsoleHTTP.headers(cookie: auditorCookie),
+                body: ConsoleHTTP.form(["csrf": auditorCSRF, "runbook": "agent-silent"]))
+            #expect(forged.status == .forbidden)
+            let (cookie, csrf, _) = try await ConsoleHTTP.signIn(client, token: ops)
+            let page = try await client.execute(uri: "/console/drills", method: .get, headers: [.cookie: cookie])
+            #expect(page.text.contains("id=\"start-drill\"") && page.text.contains("value=\"agent-silent\""))
+            let noCSRF = try await client.execute(
+                uri: "/console/drills/start", method: .post, headers: ConsoleHTTP.headers(cookie: cookie),
+                body: ConsoleHTTP.form(["runbook": "agent-silent"]))
+            #expect(noCSRF.status == .forbidden)
+            let started = try await client.execute(
+                uri: "/console/drills/start", method: .post, headers: ConsoleHTTP.headers(cookie: cookie),
+                body: ConsoleHTTP.form(["csrf": csrf, "runbook": "agent-silent"]))
+            #expect(started.status == .seeOther)
+            var run: DrillRunRecord?
+            for _ in 0..<200 where run?.status != "passed" {
+                run = try running.database.drillRuns().first { $0.runbook == "agent-silent" }
+                if run?.status != "passed" { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(run?.status == "passed", "\(String(describing: run))")
+            #expect(run?.startedBy.hasPrefix("drill-launch-") == true)
+            #expect(try running.database.auditEntries().contains { $0.action == "drill.launched" && $0.actor == "op-ops" })
+            // The one-off token is revoked once the drill ends.
+            var revoked = false
+            for _ in 0..<50 where !revoked {
+                revoked = try running.database.tokens().filter { $0.name.hasPrefix("drill-launch-") }.allSatisfy(\.revoked)
+                if !revoked { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(revoked)
+        }
+    }
 }
