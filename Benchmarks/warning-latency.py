@@ -5,7 +5,7 @@ Starts `yujing serve` (one `match` rule that fires on a marker path, one warning
 `yujing agent` tailing a log with its shipped defaults (poll 100 ms, batches of up to 1,000 lines or 200 ms),
 optionally a real `prometheus-alertmanager`; a writer appends ordinary traffic at RATE lines/s and, every 100 ms, a
 marker line from a fresh address, noting the wall-clock time it wrote it. Afterwards the center's database gives,
-for every marker, the server time its warning was created (warning_history, action `created`), and Alertmanager's
+for every marker, the server time its warning was stored (`updated_ms` of a warning seen once), and Alertmanager's
 API the time it received the alert (`updatedAt`); the script prints p50/p90/p99/max of both delays.
 
     Benchmarks/warning-latency.py [--bin .build-release/release/yujing] [--rate 10000] [--seconds 30]
@@ -129,9 +129,9 @@ def main():
         time.sleep(3)
         db = sqlite3.connect(f"file:{work}/center.sqlite?mode=ro", uri=True)
         center = {}
+        # updated_ms is the server's clock when the warning was stored (a marker's warning never changes after).
         for labels, created in db.execute(
-                "SELECT w.labels, h.time_ms FROM warning w JOIN warning_history h ON h.warning_id = w.id "
-                "AND h.action = 'created' WHERE w.rule = 'latency.marker'"):
+                "SELECT labels, updated_ms FROM warning WHERE rule = 'latency.marker' AND count = 1"):
             ip = json.loads(labels).get("ip")
             if ip in written:
                 center[ip] = created / 1000 - written[ip]
