@@ -23,6 +23,10 @@ public struct LogTailService: Service {
 
     /// Polls until graceful shutdown; every batch read before it is spooled.
     /// - Throws: ``AgentError`` when the spool cannot be written.
+    /// Log bytes read per poll: what is read is encoded and handed to the shipper before the next read, so this bounds
+    /// the agent's working set (a busy file is polled again at once).
+    static let pollByteBudget = 1 << 20
+
     public func run() async throws {
         let resume = await shipper.resumePositions()
         let tailer = LogTailer(
@@ -31,7 +35,7 @@ public struct LogTailService: Service {
             metrics: metrics, logger: logger)
         let interval = Duration.milliseconds(min(configuration.pollMillis, configuration.batchMaxWaitMillis))
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let result = tailer.poll(byteBudget: 8 << 20)
+            let result = tailer.poll(byteBudget: Self.pollByteBudget)
             if !result.starts.isEmpty { try await shipper.commit(result.starts) }
             for output in result.outputs {
                 switch output {

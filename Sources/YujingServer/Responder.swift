@@ -405,9 +405,11 @@ public actor Responder {
                 detail: "measure=\(measure.rawValue)", nowMillis: Self.now())
             return nil
         }
-        if let open = try database.openRestriction(kind: kind, subject: subject, drill: drill), open.measure >= measure {
-            return nil
-        }
+        // An equal or harder measure in force makes this one moot; a proposal waiting for approval does not (it is
+        // not in force), except against a second proposal of the same or a milder measure.
+        let open = try database.openRestrictions(kind: kind, subject: subject, drill: drill)
+        if open.contains(where: { $0.state == .active && $0.measure >= measure }) { return nil }
+        if needsApproval, open.contains(where: { $0.state == .proposed && $0.measure >= measure }) { return nil }
         let now = Self.now()
         var duration = durationMillis
         var repeatIndex = 0

@@ -39,22 +39,22 @@ extension YujingDatabase {
         }
     }
 
-    /// The measure in force (or proposed) against a subject, if any.
+    /// The measures in force and proposed against a subject, newest first.
     /// - Parameters:
     ///   - kind: Subject kind.
     ///   - subject: Subject.
     ///   - drill: Drill id (nil: real ones).
-    /// - Returns: The newest active or proposed restriction.
+    /// - Returns: Active and proposed restrictions.
     /// - Throws: ``StoreError``.
-    public func openRestriction(kind: RestrictedSubjectKind, subject: String, drill: String? = nil) throws(StoreError)
-        -> RestrictionRecord?
+    public func openRestrictions(kind: RestrictedSubjectKind, subject: String, drill: String? = nil) throws(StoreError)
+        -> [RestrictionRecord]
     {
         try read { db in
-            try Row.fetchOne(
+            try Row.fetchAll(
                 db,
                 sql: """
                     SELECT \(Self.restrictionColumns) FROM restriction WHERE subject_kind = ? AND subject = ?
-                    AND state IN ('active', 'proposed') AND drill IS ? ORDER BY id DESC LIMIT 1
+                    AND state IN ('active', 'proposed') AND drill IS ? ORDER BY id DESC
                     """, arguments: [kind.rawValue, subject, drill]
             ).map(Self.restrictionRecord)
         }

@@ -280,6 +280,14 @@ final class FakePlatform: Sendable {
                 uri: "/api/v1/restrictions/\(firstID)/lift", method: .post, headers: daemon.headers(.datacenter),
                 body: try Batches.json(["reason": "owner contacted"])
             ) { #expect($0.json()["state"] as? String == "lifted", "\($0.text)") }
+            // A closure proposed meanwhile (not in force) must not stop the automatic repeat suspension.
+            try await client.execute(
+                uri: "/api/v1/restrictions", method: .post, headers: daemon.headers(.analyst),
+                body: try Batches.json([
+                    "subject_kind": "app_key", "subject": "ak-scraper-00000001", "measure": "close", "ground": 1,
+                    "reason": "proposed while lifted",
+                ])
+            ) { #expect($0.json()["state"] as? String == "proposed", "\($0.text)") }
             let warnings = try await client.execute(
                 uri: "/api/v1/warnings?rule=exfil.bulk-download", method: .get, headers: daemon.headers(.analyst)
             ).json()["warnings"] as? [[String: Any]] ?? []
@@ -288,7 +296,10 @@ final class FakePlatform: Sendable {
                 uri: "/api/v1/warnings/\(warningID)/resolve", method: .post, headers: daemon.headers(.analyst))
             try await burst("ak-scraper-00000001", "b2", from: t - 1_200_000)
             let second = try await Self.poll {
-                try await restrictions().first { $0["subject"] as? String == "ak-scraper-00000001" && $0["id"] as? Int != firstID }
+                try await restrictions().first {
+                    $0["subject"] as? String == "ak-scraper-00000001" && $0["id"] as? Int != firstID
+                        && $0["measure"] as? String == "suspend"
+                }
             }
             let repeated = try #require(second, "the repeat offence was not restricted")
             #expect(repeated["repeat_index"] as? Int == 1)
