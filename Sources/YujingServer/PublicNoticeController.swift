@@ -50,20 +50,7 @@ struct PublicNoticeController {
             body: .init(byteBuffer: ByteBuffer(string: Self.html(document))))
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     static func table(_ entries: [NoticeEntry]) -> String {
         guard !entries.isEmpty else { return "<p>无 / None</p>\n" }

@@ -18,6 +18,11 @@ extension YujingDatabase {
             drill: row[18])
     }
 
+    static func fetchRestriction(_ db: Database, id: Int64) throws -> RestrictionRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(restrictionColumns) FROM restriction WHERE id = ?", arguments: [id])
+            .map(restrictionRecord)
+    }
+
     /// Measures against a subject created since a time (for escalation), drills excluded unless it is a drill.
     /// - Parameters:
     ///   - kind: Subject kind.
@@ -93,9 +98,7 @@ extension YujingDatabase {
                     "measure=\(input.measure.rawValue) kind=\(input.subjectKind.rawValue) ground=\(input.ground.rawValue) "
                     + "repeat=\(input.repeatIndex) reason=\(input.reason)",
                 nowMillis: nowMillis)
-            let record = try Row.fetchOne(
-                db, sql: "SELECT \(Self.restrictionColumns) FROM restriction WHERE id = ?", arguments: [id]
-            ).map(Self.restrictionRecord)!
+            let record = try Self.fetchRestriction(db, id: id)!
             if state == .active { try Self.mirrorOnSubject(db, record) }
             return record
         }
@@ -128,9 +131,7 @@ extension YujingDatabase {
     public func approveRestriction(id: Int64, actor: String, nowMillis: Int64) throws(StoreError) -> RestrictionRecord {
         try write { db -> RestrictionRecord in
             guard
-                let current = try Row.fetchOne(
-                    db, sql: "SELECT \(Self.restrictionColumns) FROM restriction WHERE id = ?", arguments: [id]
-                ).map(Self.restrictionRecord)
+                let current = try Self.fetchRestriction(db, id: id)
             else { throw StoreError.notFound("restriction \(id)") }
             guard current.state == .proposed else {
                 throw StoreError.invalid("restriction \(id) is \(current.state.rawValue), not proposed")
@@ -142,9 +143,7 @@ extension YujingDatabase {
             try Self.appendAudit(
                 db, actor: actor, action: "restriction.approved", target: "restriction:\(id)", detail: "",
                 nowMillis: nowMillis)
-            let record = try Row.fetchOne(
-                db, sql: "SELECT \(Self.restrictionColumns) FROM restriction WHERE id = ?", arguments: [id]
-            ).map(Self.restrictionRecord)!
+            let record = try Self.fetchRestriction(db, id: id)!
             try Self.mirrorOnSubject(db, record)
             return record
         }
@@ -163,9 +162,7 @@ extension YujingDatabase {
     {
         try write { db -> RestrictionRecord in
             guard
-                let current = try Row.fetchOne(
-                    db, sql: "SELECT \(Self.restrictionColumns) FROM restriction WHERE id = ?", arguments: [id]
-                ).map(Self.restrictionRecord)
+                let current = try Self.fetchRestriction(db, id: id)
             else { throw StoreError.notFound("restriction \(id)") }
             let next: RestrictionState
             switch current.state {
@@ -179,9 +176,7 @@ extension YujingDatabase {
             try Self.appendAudit(
                 db, actor: actor, action: "restriction.\(next.rawValue)", target: "restriction:\(id)",
                 detail: "reason=\(reason)", nowMillis: nowMillis)
-            let record = try Row.fetchOne(
-                db, sql: "SELECT \(Self.restrictionColumns) FROM restriction WHERE id = ?", arguments: [id]
-            ).map(Self.restrictionRecord)!
+            let record = try Self.fetchRestriction(db, id: id)!
             try Self.mirrorOnSubject(db, record)
             return record
         }
@@ -262,9 +257,7 @@ extension YujingDatabase {
     /// - Throws: ``StoreError``.
     public func restriction(id: Int64) throws(StoreError) -> RestrictionRecord? {
         try read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT \(Self.restrictionColumns) FROM restriction WHERE id = ?", arguments: [id]
-            ).map(Self.restrictionRecord)
+            try Self.fetchRestriction(db, id: id)
         }
     }
 

@@ -18,6 +18,11 @@ extension YujingDatabase {
             drill: row[17])
     }
 
+    static func fetchWithdrawal(_ db: Database, id: Int64) throws -> WithdrawalRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(withdrawalColumns) FROM withdrawal WHERE id = ?", arguments: [id])
+            .map(withdrawalRecord)
+    }
+
     /// Opens a withdrawal, unless one that still blocks the dataset (or waits for approval) exists: then that one is
     /// returned and nothing changes. Audited.
     /// - Parameters:
@@ -78,9 +83,7 @@ extension YujingDatabase {
             try Self.recordWithdrawalTransition(
                 db, id: id, dataset: dataset, state: state, actor: actor, reason: reason, warningID: warningID,
                 nowMillis: nowMillis)
-            let record = try Row.fetchOne(
-                db, sql: "SELECT \(Self.withdrawalColumns) FROM withdrawal WHERE id = ?", arguments: [id]
-            ).map(Self.withdrawalRecord)!
+            let record = try Self.fetchWithdrawal(db, id: id)!
             return (record, true)
         }
     }
@@ -115,9 +118,7 @@ extension YujingDatabase {
     ) throws(StoreError) -> WithdrawalRecord {
         try write { db -> WithdrawalRecord in
             guard
-                let current = try Row.fetchOne(
-                    db, sql: "SELECT \(Self.withdrawalColumns) FROM withdrawal WHERE id = ?", arguments: [id]
-                ).map(Self.withdrawalRecord)
+                let current = try Self.fetchWithdrawal(db, id: id)
             else { throw StoreError.notFound("withdrawal \(id)") }
             guard current.state.successors.contains(state) else {
                 throw StoreError.invalid(
@@ -134,9 +135,7 @@ extension YujingDatabase {
             try Self.recordWithdrawalTransition(
                 db, id: id, dataset: current.dataset, state: state, actor: actor, reason: reason,
                 warningID: current.warningID, nowMillis: nowMillis)
-            return try Row.fetchOne(
-                db, sql: "SELECT \(Self.withdrawalColumns) FROM withdrawal WHERE id = ?", arguments: [id]
-            ).map(Self.withdrawalRecord)!
+            return try Self.fetchWithdrawal(db, id: id)!
         }
     }
 
@@ -184,8 +183,7 @@ extension YujingDatabase {
     /// - Throws: ``StoreError``.
     public func withdrawal(id: Int64) throws(StoreError) -> WithdrawalRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.withdrawalColumns) FROM withdrawal WHERE id = ?", arguments: [id])
-                .map(Self.withdrawalRecord)
+            try Self.fetchWithdrawal(db, id: id)
         }
     }
 

@@ -40,6 +40,15 @@ struct WithdrawalsCommand: AsyncParsableCommand {
         commandName: "withdrawals", abstract: "List withdrawals; approve or cancel a proposed one.",
         subcommands: [List.self, Approve.self, Cancel.self], defaultSubcommand: List.self)
 
+    /// Posts a withdrawal action (`approve`, `cancel`, `restore`) with a comment and shows the result.
+    static func act(_ action: String, id: Int, comment: String, server: ServerOptions, command: String) async {
+        do {
+            let w = try await server.client().object(
+                "POST", "api/v1/withdrawals/\(id)/\(action)", json: ["comment": comment])
+            show([w], format: .table)
+        } catch { OperatorOutput.fail(error, command: command) }
+    }
+
     static func show(_ withdrawals: [[String: Any]], format: ListFormat) {
         if format == .json {
             for withdrawal in withdrawals { OperatorOutput.printJSON(withdrawal) }
@@ -84,11 +93,7 @@ struct WithdrawalsCommand: AsyncParsableCommand {
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            do {
-                let w = try await server.client().object(
-                    "POST", "api/v1/withdrawals/\(id)/approve", json: ["comment": comment])
-                WithdrawalsCommand.show([w], format: .table)
-            } catch { OperatorOutput.fail(error, command: "withdrawals approve") }
+            await WithdrawalsCommand.act("approve", id: id, comment: comment, server: server, command: "withdrawals approve")
         }
     }
 
@@ -99,11 +104,7 @@ struct WithdrawalsCommand: AsyncParsableCommand {
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            do {
-                let w = try await server.client().object(
-                    "POST", "api/v1/withdrawals/\(id)/cancel", json: ["comment": comment])
-                WithdrawalsCommand.show([w], format: .table)
-            } catch { OperatorOutput.fail(error, command: "withdrawals cancel") }
+            await WithdrawalsCommand.act("cancel", id: id, comment: comment, server: server, command: "withdrawals cancel")
         }
     }
 }
@@ -118,10 +119,7 @@ struct RestoreCommand: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
 
     func run() async throws {
-        do {
-            let w = try await server.client().object("POST", "api/v1/withdrawals/\(id)/restore", json: ["comment": comment])
-            WithdrawalsCommand.show([w], format: .table)
-        } catch { OperatorOutput.fail(error, command: "restore") }
+        await WithdrawalsCommand.act("restore", id: id, comment: comment, server: server, command: "restore")
     }
 }
 

@@ -1,0 +1,19 @@
+/// Text for HTML documents Yujing renders by hand (reports, the public notice).
+public enum HTMLText {
+    /// Escapes `& < > " '` for element content and attribute values.
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
