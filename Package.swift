@@ -193,8 +193,10 @@ let package = Package(
                 "YujingAgent",
                 "YujingCore",
                 "YujingParsing",
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ],

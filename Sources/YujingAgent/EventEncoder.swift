@@ -5,7 +5,8 @@ import YujingCore
 /// Writes events in the center's ingest JSON (`openapi.yaml`: `{agent, batch_id, events: [...]}`) and gzips
 /// batch bodies.
 enum EventEncoder {
-    /// Appends one access event object.
+    /// Appends one access event object. Fields equal to the API's defaults (`method` GET, `status` 200, `bytes` 0,
+    /// an empty `user_agent`) are left out, as `openapi.yaml` allows.
     static func append(_ event: AccessEvent, to writer: inout JSONWriter) {
         writer.raw("{\"type\":\"access\",\"time\":")
         writer.integer(event.timeMillis)
@@ -19,19 +20,27 @@ enum EventEncoder {
             writer.key("subject_kind")
             writer.string(subject.kind.rawValue)
         }
-        writer.key("method")
-        writer.string(event.method)
+        if event.method != "GET" {
+            writer.key("method")
+            writer.string(event.method)
+        }
         writer.key("path")
         writer.string(event.path)
         writer.optionalString("query", event.query)
         writer.optionalString("dataset", event.dataset)
         writer.optionalString("channel", event.channel?.rawValue)
-        writer.key("status")
-        writer.integer(event.status)
-        writer.key("bytes")
-        writer.integer(event.bytes)
-        writer.key("user_agent")
-        writer.string(event.userAgent)
+        if event.status != 200 {
+            writer.key("status")
+            writer.integer(event.status)
+        }
+        if event.bytes != 0 {
+            writer.key("bytes")
+            writer.integer(event.bytes)
+        }
+        if !event.userAgent.isEmpty {
+            writer.key("user_agent")
+            writer.string(event.userAgent)
+        }
         writer.optionalString("drill", event.drillID)
         writer.raw("}")
     }

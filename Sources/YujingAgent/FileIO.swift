@@ -14,12 +14,21 @@ enum FileIO {
     static func read(_ descriptor: Int32, at offset: UInt64, count: Int) throws(AgentError) -> [UInt8] {
         guard count > 0 else { return [] }
         var buffer = [UInt8](repeating: 0, count: count)
+        let filled = try buffer.withUnsafeMutableBufferPointer { (pointer) throws(AgentError) -> Int in
+            try read(descriptor, at: offset, into: pointer)
+        }
+        if filled < count { buffer.removeLast(count - filled) }
+        return buffer
+    }
+
+    /// Fills `buffer` from `offset`; returns the number of bytes read (fewer at end of file).
+    static func read(_ descriptor: Int32, at offset: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>)
+        throws(AgentError) -> Int
+    {
+        guard let base = buffer.baseAddress else { return 0 }
         var filled = 0
-        while filled < count {
-            let n = buffer.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return pread(descriptor, base + filled, count - filled, off_t(offset) + off_t(filled))
-            }
+        while filled < buffer.count {
+            let n = pread(descriptor, base + filled, buffer.count - filled, off_t(offset) + off_t(filled))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .io(path: "fd \(descriptor)", reason: errorText())
@@ -27,8 +36,7 @@ enum FileIO {
             if n == 0 { break }
             filled += n
         }
-        if filled < count { buffer.removeLast(count - filled) }
-        return buffer
+        return filled
     }
 
     static func status(path: String) -> Glibc.stat? {

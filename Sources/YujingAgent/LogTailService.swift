@@ -29,19 +29,17 @@ public struct LogTailService: Service {
 
     public func run() async throws {
         let resume = await shipper.resumePositions()
-        let tailer = LogTailer(
-            sources: configuration.accessLogs, nodeName: configuration.node, maxLineBytes: configuration.maxLineBytes,
-            maxEvents: configuration.batchMaxEvents, resume: Array(resume.values), firstRun: shipper.isFirstRun,
+        let tailer = try LogTailer(
+            sources: configuration.accessLogs, agentName: configuration.name, nodeName: configuration.node,
+            maxLineBytes: configuration.maxLineBytes, maxEvents: configuration.batchMaxEvents, resume: Array(resume.values), firstRun: shipper.isFirstRun,
             metrics: metrics, logger: logger)
         let interval = Duration.milliseconds(min(configuration.pollMillis, configuration.batchMaxWaitMillis))
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let result = tailer.poll(byteBudget: Self.pollByteBudget)
+            let result = try tailer.poll(byteBudget: Self.pollByteBudget)
             if !result.starts.isEmpty { try await shipper.commit(result.starts) }
             for output in result.outputs {
                 switch output {
-                case .batch(let id, let events, let count, let position):
-                    let body = try EventEncoder.gzip(
-                        EventEncoder.batch(agent: configuration.name, batchID: id, events: events))
+                case .batch(let id, let body, let count, let position):
                     do {
                         try await shipper.enqueue(batchID: id, body: body, position: position, events: count)
                     } catch is CancellationError {

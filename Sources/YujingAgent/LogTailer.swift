@@ -19,8 +19,8 @@ final class LogTailer {
 
     /// What a poll produced, in order.
     enum Output {
-        /// Events for lines `[start, position.offset)` of one file.
-        case batch(id: String, events: [UInt8], count: Int, position: FilePosition)
+        /// Events for lines `[start, position.offset)` of one file: the gzip'd request body.
+        case batch(id: String, body: [UInt8], count: Int, position: FilePosition)
         /// Lines consumed without events (empty or unparsable).
         case mark(FilePosition)
     }
@@ -31,6 +31,9 @@ final class LogTailer {
     let metrics: AgentMetrics
     let logger: Logger
     let chunkSize: Int
+    /// The one read buffer (`chunkSize` bytes), reused by every read.
+    let readBuffer: UnsafeMutableBufferPointer<UInt8>
+    let encoder: BatchEncoder
     var files: [FileIdentity: TrackedFile] = [:]
     var order: [FileIdentity] = []
     /// Positions from the checkpoint and the spool not yet matched to a file; unmatched ones act as ghosts.
@@ -42,10 +45,11 @@ final class LogTailer {
     let copyGrace = Duration.seconds(2)
     let ghostLifetime = Duration.seconds(60)
 
+    /// - Throws: ``AgentError/encoding(_:)`` when zlib cannot be set up.
     init(
-        sources: [AccessLogSource], nodeName: String, maxLineBytes: Int, maxEvents: Int, resume: [FilePosition],
+        sources: [AccessLogSource], agentName: String, nodeName: String, maxLineBytes: Int, maxEvents: Int, resume: [FilePosition],
         firstRun: Bool, metrics: AgentMetrics, logger: Logger
-    ) {
+    ) throws(AgentError) {
         self.sources = sources.map { source in
             var parse = source.parse
             if parse.node.isEmpty { parse.node = nodeName }
@@ -58,15 +62,19 @@ final class LogTailer {
         self.metrics = metrics
         self.logger = logger
         self.chunkSize = max(1 << 20, maxLineBytes + 1)
+        readBuffer = .allocate(capacity: chunkSize)
+        encoder = try BatchEncoder(agent: agentName)
     }
 
     deinit {
         for file in files.values { file.close() }
+        readBuffer.deallocate()
     }
 
     /// One pass: discover, check truncation, read up to `byteBudget` bytes per file.
     /// - Returns: The outputs, whether a file has more to read, and starting positions chosen by `start_at: end`.
-    func poll(byteBudget: Int) -> (outputs: [Output], more: Bool, starts: [FilePosition]) {
+    /// - Throws: ``AgentError/encoding(_:)`` when a batch cannot be gzip'd.
+    func poll(byteBudget: Int) throws(AgentError) -> (outputs: [Output], more: Bool, starts: [FilePosition]) {
         let now = ContinuousClock.now
         var seen: [FileIdentity: (path: String, source: Int)] = [:]
         for (index, source) in sources.enumerated() {
@@ -99,7 +107,7 @@ final class LogTailer {
         var lag: UInt64 = 0
         let ordered = order.compactMap { files[$0] }.sorted { ($0.goneSince != nil) && ($1.goneSince == nil) }
         for file in ordered where !file.isPaused {
-            if !read(file, budget: byteBudget, into: &outputs) { more = true }
+            if try !read(file, budget: byteBudget, into: &outputs) { more = true }
             lag += file.size > file.offset ? file.size - file.offset : 0
         }
         for file in ordered {
@@ -253,67 +261,74 @@ final class LogTailer {
     }
 
     /// Reads one file from its offset; returns whether it reached the end of the data.
-    func read(_ file: TrackedFile, budget: Int, into outputs: inout [Output]) -> Bool {
-        var batch = BatchBuilder(start: file.offset)
+    /// - Throws: ``AgentError/encoding(_:)`` when a batch cannot be gzip'd (nothing of it is acknowledged, so its
+    ///   lines are read again after a restart).
+    func read(_ file: TrackedFile, budget: Int, into outputs: inout [Output]) throws(AgentError) -> Bool {
+        encoder.begin(at: file.offset)
         var readFrom = file.longLine?.scannedTo ?? file.offset
         var used = 0
         var exhausted = false
         var linesRead: Int64 = 0
+        let base = readBuffer.baseAddress!
         while true {
-            guard let chunk = try? FileIO.read(file.descriptor, at: readFrom, count: chunkSize), !chunk.isEmpty else {
+            guard let count = try? FileIO.read(file.descriptor, at: readFrom, into: readBuffer), count > 0 else {
                 exhausted = true
                 break
             }
-            used += chunk.count
-            chunk.withUnsafeBufferPointer { buffer in
-                guard let base = buffer.baseAddress else { return }
-                var lineStart = 0
-                while lineStart < buffer.count,
-                    let found = memchr(base + lineStart, 0x0A, buffer.count - lineStart)
-                {
-                    let lineEnd = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-                    linesRead += 1
-                    if let long = file.longLine {
-                        long.prefix.withUnsafeBufferPointer { emit($0, file: file, into: &batch) }
-                        file.longLine = nil
-                    } else {
-                        var end = lineEnd
-                        if end > lineStart && base[end - 1] == 0x0D { end -= 1 }
-                        if end - lineStart > maxLineBytes {
-                            end = lineStart + maxLineBytes
-                            noteLongLine(file, at: readFrom + UInt64(lineStart))
-                        }
-                        emit(UnsafeBufferPointer(rebasing: buffer[lineStart..<end]), file: file, into: &batch)
+            used += count
+            let buffer = UnsafeBufferPointer(rebasing: readBuffer[..<count])
+            var lineStart = 0
+            while lineStart < count, let found = memchr(base + lineStart, 0x0A, count - lineStart) {
+                let lineEnd = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+                linesRead += 1
+                if let long = file.longLine {
+                    long.prefix.withUnsafeBufferPointer { emit($0, file: file) }
+                    file.longLine = nil
+                } else {
+                    var end = lineEnd
+                    if end > lineStart && base[end - 1] == 0x0D { end -= 1 }
+                    if end - lineStart > maxLineBytes {
+                        end = lineStart + maxLineBytes
+                        noteLongLine(file, at: readFrom + UInt64(lineStart))
                     }
-                    lineStart = lineEnd + 1
-                    file.offset = readFrom + UInt64(lineStart)
-                    if batch.count >= maxEvents {
-                        outputs.append(batch.finish(file: file))
-                        batch = BatchBuilder(start: file.offset)
-                    }
+                    emit(UnsafeBufferPointer(rebasing: buffer[lineStart..<end]), file: file)
                 }
-                let rest = buffer.count - lineStart
-                if file.longLine != nil {
-                    file.longLine?.scannedTo = readFrom + UInt64(buffer.count)
-                } else if rest > maxLineBytes {
-                    file.longLine = (Array(buffer[lineStart..<(lineStart + maxLineBytes)]), readFrom + UInt64(buffer.count))
-                    noteLongLine(file, at: readFrom + UInt64(lineStart))
+                lineStart = lineEnd + 1
+                file.offset = readFrom + UInt64(lineStart)
+                if encoder.count >= maxEvents {
+                    try finishBatch(file, into: &outputs)
+                    encoder.begin(at: file.offset)
                 }
             }
+            let rest = count - lineStart
+            if file.longLine != nil {
+                file.longLine?.scannedTo = readFrom + UInt64(count)
+            } else if rest > maxLineBytes {
+                file.longLine = (Array(buffer[lineStart..<(lineStart + maxLineBytes)]), readFrom + UInt64(count))
+                noteLongLine(file, at: readFrom + UInt64(lineStart))
+            }
             readFrom = file.longLine?.scannedTo ?? file.offset
-            if chunk.count < chunkSize {
+            if count < chunkSize {
                 exhausted = true
                 break
             }
             if used >= budget { break }
         }
         metrics.add(.linesRead, linesRead)
-        if batch.count > 0 {
-            outputs.append(batch.finish(file: file))
-        } else if file.offset > batch.start {
+        if encoder.count > 0 {
+            try finishBatch(file, into: &outputs)
+        } else if file.offset > encoder.start {
             outputs.append(.mark(file.position))
         }
         return exhausted
+    }
+
+    /// Closes the encoder's batch as an output: id `<file key>@<start>-<end>`, the same for the same lines whenever
+    /// they are re-sent.
+    func finishBatch(_ file: TrackedFile, into outputs: inout [Output]) throws(AgentError) {
+        let id = "\(file.key)@\(encoder.start)-\(file.offset)"
+        let body = try encoder.finish(batchID: id)
+        outputs.append(.batch(id: id, body: body, count: encoder.count, position: file.position))
     }
 
     func noteLongLine(_ file: TrackedFile, at offset: UInt64) {
@@ -323,11 +338,11 @@ final class LogTailer {
             metadata: ["file.path": "\(file.path)", "file.offset": "\(offset)", "max_line_bytes": "\(maxLineBytes)"])
     }
 
-    func emit(_ line: UnsafeBufferPointer<UInt8>, file: TrackedFile, into batch: inout BatchBuilder) {
+    func emit(_ line: UnsafeBufferPointer<UInt8>, file: TrackedFile) {
         guard !line.isEmpty else { return }
         do {
             let event = try sources[file.source].parser.parse(bytes: line)
-            batch.append(event)
+            encoder.append(event)
         } catch {
             metrics.add(.parseFailures)
             parseFailuresLogged += 1

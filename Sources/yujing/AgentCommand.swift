@@ -44,6 +44,7 @@ struct AgentCommand: AsyncParsableCommand {
                 "agent.name": "\(configuration.name)", "center.url": "\(configuration.centerURL)",
                 "sources.logs": "\(configuration.accessLogs.count)", "sources.datasets": "\(configuration.datasets.count)",
             ])
+        CodeResidency.keepOnlyCodeInUse()
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

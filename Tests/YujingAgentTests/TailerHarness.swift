@@ -1,5 +1,7 @@
+import CompressNIO
 import Foundation
 import Logging
+import NIOCore
 import YujingParsing
 
 @testable import YujingAgent
@@ -18,8 +20,8 @@ final class TailerHarness {
         firstRun: Bool = true, resume: [FilePosition] = [], maxLineBytes: Int = 4_096, maxEvents: Int = 1_000
     ) {
         self.directory = directory
-        tailer = LogTailer(
-            sources: [AccessLogSource(name: "test", paths: globs, startAt: startAt)], nodeName: "n1",
+        tailer = try! LogTailer(
+            sources: [AccessLogSource(name: "test", paths: globs, startAt: startAt)], agentName: "a1", nodeName: "n1",
             maxLineBytes: maxLineBytes, maxEvents: maxEvents, resume: resume, firstRun: firstRun, metrics: metrics,
             logger: Logger(label: "test"))
     }
@@ -29,14 +31,19 @@ final class TailerHarness {
     func drain(rounds: Int = 5) throws -> [String] {
         var new: [String] = []
         for _ in 0..<rounds {
-            let result = tailer.poll(byteBudget: 1 << 20)
+            let result = try tailer.poll(byteBudget: 1 << 20)
             for output in result.outputs {
                 switch output {
-                case .batch(let id, let events, _, let position):
+                case .batch(let id, let body, let count, let position):
                     batchIDs.append(id)
                     lastPositions[position.key] = position
-                    let array = try JSONSerialization.jsonObject(with: Data([UInt8(ascii: "[")] + events + [UInt8(ascii: "]")]))
-                    for case let event as [String: Any] in (array as? [Any]) ?? [] {
+                    var compressed = ByteBuffer(bytes: body)
+                    let json = try compressed.decompress(with: .gzip())
+                    let object = try JSONSerialization.jsonObject(with: Data(json.readableBytesView)) as? [String: Any]
+                    guard let object, object["agent"] as? String == "a1", object["batch_id"] as? String == id,
+                        let events = object["events"] as? [Any], events.count == count
+                    else { throw HarnessError.malformedBody(id) }
+                    for case let event as [String: Any] in events {
                         if let path = event["path"] as? String { new.append(path) }
                     }
                 case .mark(let position):
@@ -58,6 +65,11 @@ final class TailerHarness {
     }
 
     static func expected(_ tag: String, _ range: Range<Int>) -> [String] { range.map { "/t/\(tag)/\($0)" } }
+}
+
+enum HarnessError: Error {
+    /// A batch body that is not the gzip'd `{agent, events, batch_id}` object the center expects.
+    case malformedBody(String)
 }
 
 /// Appends text to a file (created when missing).
