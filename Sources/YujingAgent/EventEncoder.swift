@@ -6,42 +6,55 @@ import YujingCore
 /// batch bodies.
 enum EventEncoder {
     /// Appends one access event object. Fields equal to the API's defaults (`method` GET, `status` 200, `bytes` 0,
-    /// an empty `user_agent`) are left out, as `openapi.yaml` allows.
+    /// an empty `user_agent`) are left out, as `openapi.yaml` allows. Each key goes in with its comma and colon as
+    /// one literal (the agent's hot path: one append instead of five).
     static func append(_ event: AccessEvent, to writer: inout JSONWriter) {
         writer.raw("{\"type\":\"access\",\"time\":")
         writer.integer(event.timeMillis)
-        writer.key("node")
+        writer.raw(",\"node\":")
         writer.string(event.node)
-        writer.key("ip")
+        writer.raw(",\"ip\":")
         writer.string(event.clientIP)
         if let subject = event.subject {
-            writer.key("subject")
+            writer.raw(",\"subject\":")
             writer.string(subject.id)
-            writer.key("subject_kind")
+            writer.raw(",\"subject_kind\":")
             writer.string(subject.kind.rawValue)
         }
         if event.method != "GET" {
-            writer.key("method")
+            writer.raw(",\"method\":")
             writer.string(event.method)
         }
-        writer.key("path")
+        writer.raw(",\"path\":")
         writer.string(event.path)
-        writer.optionalString("query", event.query)
-        writer.optionalString("dataset", event.dataset)
-        writer.optionalString("channel", event.channel?.rawValue)
+        if let query = event.query {
+            writer.raw(",\"query\":")
+            writer.string(query)
+        }
+        if let dataset = event.dataset {
+            writer.raw(",\"dataset\":")
+            writer.string(dataset)
+        }
+        if let channel = event.channel {
+            writer.raw(",\"channel\":")
+            writer.string(channel.rawValue)
+        }
         if event.status != 200 {
-            writer.key("status")
+            writer.raw(",\"status\":")
             writer.integer(event.status)
         }
         if event.bytes != 0 {
-            writer.key("bytes")
+            writer.raw(",\"bytes\":")
             writer.integer(event.bytes)
         }
         if !event.userAgent.isEmpty {
-            writer.key("user_agent")
+            writer.raw(",\"user_agent\":")
             writer.string(event.userAgent)
         }
-        writer.optionalString("drill", event.drillID)
+        if let drill = event.drillID {
+            writer.raw(",\"drill\":")
+            writer.string(drill)
+        }
         writer.raw("}")
     }
 
