@@ -84,29 +84,67 @@ enum EventEncoder {
         writer.raw("}")
     }
 
+    /// Opens a batch document: `{"agent":…,"events":[`. The batch id goes last (``closeBatch(batchID:to:)``), so a
+    /// batch can be written while its lines are read; the center reads the keys of the batch object in any order.
+    static func openBatch(agent: String, to writer: inout JSONWriter) {
+        writer.raw("{\"agent\":")
+        writer.string(agent)
+        writer.raw(",\"events\":[")
+    }
+
+    /// Closes a batch document opened by ``openBatch(agent:to:)``: `],"batch_id":…}`.
+    static func closeBatch(batchID: String, to writer: inout JSONWriter) {
+        writer.raw("],\"batch_id\":")
+        writer.string(batchID)
+        writer.raw("}")
+    }
+
     /// The whole batch document around already-encoded, comma-separated events.
     static func batch(agent: String, batchID: String, events: [UInt8]) -> [UInt8] {
         var writer = JSONWriter(capacity: events.count + 128)
-        writer.raw("{\"agent\":")
-        writer.string(agent)
-        writer.key("batch_id")
-        writer.string(batchID)
-        writer.raw(",\"events\":[")
+        openBatch(agent: agent, to: &writer)
         writer.bytes.append(contentsOf: events)
-        writer.raw("]}")
+        closeBatch(batchID: batchID, to: &writer)
         return writer.bytes
     }
 
-    /// Gzips a body.
+    /// Gzips a body (one-off; the tailer keeps a ``GzipCompressor`` for its batches).
     /// - Throws: ``AgentError/encoding(_:)``.
     static func gzip(_ bytes: [UInt8]) throws(AgentError) -> [UInt8] {
-        var buffer = ByteBuffer(bytes: bytes)
+        try GzipCompressor().compress(bytes)
+    }
+}
+
+/// gzip (zlib level 1) with one zlib stream and its byte buffers kept from body to body.
+///
+/// Not thread-safe: one owner at a time.
+final class GzipCompressor {
+    private let compressor: ZlibCompressor
+    private var input = ByteBufferAllocator().buffer(capacity: 0)
+    private var output = ByteBufferAllocator().buffer(capacity: 0)
+
+    /// - Throws: ``AgentError/encoding(_:)`` when zlib cannot be set up.
+    init() throws(AgentError) {
         do {
-            let compressed = try buffer.compress(
-                with: .gzip(configuration: .init(compressionLevel: .fastestCompression)))
-            return Array(compressed.readableBytesView)
+            compressor = try ZlibCompressor(
+                algorithm: .gzip, configuration: .init(compressionLevel: .fastestCompression))
         } catch {
             throw .encoding("gzip: \(error)")
         }
+    }
+
+    /// The gzip member of `bytes`.
+    /// - Throws: ``AgentError/encoding(_:)``.
+    func compress(_ bytes: [UInt8]) throws(AgentError) -> [UInt8] {
+        input.clear()
+        input.writeBytes(bytes)
+        output.clear(minimumCapacity: compressor.maxSize(from: input))
+        do {
+            try compressor.reset()
+            try compressor.deflate(from: &input, to: &output, flush: .finish)
+        } catch {
+            throw .encoding("gzip: \(error)")
+        }
+        return Array(output.readableBytesView)
     }
 }

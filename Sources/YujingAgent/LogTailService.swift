@@ -31,8 +31,8 @@ public struct LogTailService: Service {
         let resume = await shipper.resumePositions()
         let tailer = try LogTailer(
             sources: configuration.accessLogs, agentName: configuration.name, nodeName: configuration.node,
-            maxLineBytes: configuration.maxLineBytes, maxEvents: configuration.batchMaxEvents, resume: Array(resume.values), firstRun: shipper.isFirstRun,
-            metrics: metrics, logger: logger)
+            maxLineBytes: configuration.maxLineBytes, maxEvents: configuration.batchMaxEvents,
+            resume: Array(resume.values), firstRun: shipper.isFirstRun, metrics: metrics, logger: logger)
         let interval = Duration.milliseconds(min(configuration.pollMillis, configuration.batchMaxWaitMillis))
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let result = try tailer.poll(byteBudget: Self.pollByteBudget)

@@ -47,8 +47,8 @@ final class LogTailer {
 
     /// - Throws: ``AgentError/encoding(_:)`` when zlib cannot be set up.
     init(
-        sources: [AccessLogSource], agentName: String, nodeName: String, maxLineBytes: Int, maxEvents: Int, resume: [FilePosition],
-        firstRun: Bool, metrics: AgentMetrics, logger: Logger
+        sources: [AccessLogSource], agentName: String, nodeName: String, maxLineBytes: Int, maxEvents: Int,
+        resume: [FilePosition], firstRun: Bool, metrics: AgentMetrics, logger: Logger
     ) throws(AgentError) {
         self.sources = sources.map { source in
             var parse = source.parse

@@ -37,7 +37,8 @@ import YujingCore
     @Test func defaultValuedFieldsAreLeftOut() throws {
         var writer = JSONWriter()
         EventEncoder.append(
-            AccessEvent(timeMillis: 1, node: "n", clientIP: "10.0.0.1", method: "GET", path: "/", status: 200, bytes: 0),
+            AccessEvent(
+                timeMillis: 1, node: "n", clientIP: "10.0.0.1", method: "GET", path: "/", status: 200, bytes: 0),
             to: &writer)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any])
         #expect(Set(object.keys) == ["type", "time", "node", "ip", "path"])
@@ -75,7 +76,9 @@ import YujingCore
         var generator = SystemRandomNumberGenerator()
         var texts = [""]
         for length in 1...40 {
-            for _ in 0..<25 { texts.append((0..<length).map { _ in pieces.randomElement(using: &generator)! }.joined()) }
+            for _ in 0..<25 {
+                texts.append((0..<length).map { _ in pieces.randomElement(using: &generator)! }.joined())
+            }
         }
         for padding in 0..<17 {
             texts.append(String(repeating: "x", count: padding) + "\"" + String(repeating: "y", count: 16 - padding))
