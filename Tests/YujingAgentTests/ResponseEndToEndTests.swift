@@ -303,6 +303,12 @@ import Testing
         let until = try #require((repeatSuspension["until"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
         #expect(abs(until.timeIntervalSince(start) - 2 * 86_400) < 2)
 
+        // The repeat suspension reaches nginx first: otherwise the agent may rewrite the include between the snapshot
+        // below and the broken configuration, and the snapshot would be of a file the agent was about to replace.
+        _ = try await stack.wait(60, "nginx to refuse the repeat offender") { () -> Bool? in
+            try stack.get("/datasets/ds-open/files/a.csv?appKey=ak-scraper-0000001") == 403 ? true : nil
+        }
+
         // A broken nginx configuration: the agent's test fails, the previous includes stay, the center warns.
         let includeBefore = try String(contentsOfFile: stack.nginx.httpInclude, encoding: .utf8)
         let mainConfig = try String(contentsOfFile: stack.nginx.configPath, encoding: .utf8)
