@@ -5,6 +5,7 @@ Starts the daemon (release build) on a temporary SQLite file and a free loopback
 then N senders post pre-encoded batches of access events. Prints events/s (wall clock, all senders together).
 
     Benchmarks/ingest.py [--bin .build/release/yujing] [--senders 2] [--batches 100] [--batch-size 1000] [--gzip]
+                         [--ips-per-key K]
 """
 import argparse, gzip, json, os, socket, subprocess, sys, tempfile, threading, time, urllib.request
 
@@ -20,6 +21,9 @@ def main():
     ap.add_argument("--batches", type=int, default=100, help="batches per sender")
     ap.add_argument("--batch-size", type=int, default=1000)
     ap.add_argument("--gzip", action="store_true")
+    ap.add_argument("--ips-per-key", type=int, default=0,
+                    help="0: every event from a new IP (stress: each app key trips abuse.app-key-sharing); "
+                         "K: each of the 5,000 app keys calls from K fixed addresses (ordinary traffic)")
     a = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     work = tempfile.mkdtemp(prefix="yujing-ingest-")
@@ -38,6 +42,10 @@ def main():
             except Exception:
                 time.sleep(0.1)
         base = 1_772_352_000_000
+        def address(n):
+            if a.ips_per_key > 0:  # key n % 5000, one of its K addresses
+                n = (n % 5000) * a.ips_per_key + (n // 5000) % a.ips_per_key
+            return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
         bodies = []
         for s in range(a.senders):
             mine = []
@@ -46,7 +54,7 @@ def main():
                 for i in range(a.batch_size):
                     n = (s * a.batches + b) * a.batch_size + i
                     events.append({"type": "access", "time": base + n, "node": f"web-{s}",
-                                   "ip": f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}",
+                                   "ip": address(n),
                                    "subject": f"AK{n % 5000:010d}abcdef", "subject_kind": "app_key",
                                    "method": "GET", "path": f"/api/v1/datasets/ds-{n % 300}/download",
                                    "dataset": f"ds-{n % 300}", "channel": "download", "status": 200,
@@ -55,6 +63,8 @@ def main():
                 mine.append(gzip.compress(body) if a.gzip else body)
             bodies.append(mine)
         errors = []
+        warnings = []
+        latencies = []
         def send(mine):
             for body in mine:
                 req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/ingest", data=body, method="POST")
@@ -63,8 +73,10 @@ def main():
                 if a.gzip:
                     req.add_header("Content-Encoding", "gzip")
                 try:
+                    sent = time.perf_counter()
                     with urllib.request.urlopen(req, timeout=60) as r:
-                        r.read()
+                        warnings.append(json.loads(r.read()).get("warnings", 0))
+                    latencies.append(time.perf_counter() - sent)
                 except Exception as e:
                     errors.append(str(e))
         def cpu():
@@ -82,6 +94,7 @@ def main():
         print(f"ingest: {total} events in {elapsed:.2f} s from {a.senders} senders "
               f"({a.batch_size}/batch{', gzip' if a.gzip else ''}): {total / elapsed:,.0f} events/s; "
               f"daemon CPU {server_cpu:.2f} s ({total / max(server_cpu, 1e-9):,.0f} events per daemon CPU-second); "
+              f"warnings {sum(warnings)}; mean request {1000 * sum(latencies) / max(len(latencies), 1):.1f} ms; "
               f"errors {len(errors)}")
         if errors:
             print(errors[:3], file=sys.stderr)

@@ -8,7 +8,8 @@ import YujingStore
 /// The ingest pipeline: an actor owning the correlation engine. Each batch is stored, then evaluated on event time;
 /// raised signals become warnings (dedup, escalation, inhibition, silences) and notifications.
 ///
-/// All writes of events and warnings go through this actor, so a snapshot's row cursor matches the engine state.
+/// All writes of events and warnings go through this actor, so a snapshot's row cursor matches the engine state (a
+/// snapshot first waits for the batches being stored).
 public actor Pipeline {
     let database: YujingDatabase
     let metrics: ServerMetrics
@@ -26,7 +27,10 @@ public actor Pipeline {
     /// Where new, escalated and reopened warnings go for response plans.
     var responseTriggers: AsyncStream<[ResponseTrigger]>.Continuation?
     /// Where batches are stored while the engine evaluates them (see ``ingest(_:nowMillis:)``).
-    let storeQueue = DispatchQueue(label: "yujing.pipeline.store")
+    let storeQueue: BatchStoreQueue
+    /// Batches evaluated whose storing has not finished, by agent and batch id: a retry that races its first
+    /// attempt waits for that attempt's outcome instead of being evaluated twice.
+    var inFlight: [BatchKey: StoreTicket] = [:]
     /// The rules in force.
     public private(set) var rules: RuleSet
 
@@ -52,6 +56,7 @@ public actor Pipeline {
         self.metrics = metrics
         self.dispatcher = dispatcher
         self.logger = logger
+        storeQueue = BatchStoreQueue(database: database)
         do {
             scope = try Self.loadScope(database)
             engine = CorrelationEngine(
@@ -111,8 +116,9 @@ public actor Pipeline {
 
     /// Stores a batch (idempotent on agent and batch id) and evaluates its events.
     ///
-    /// Storing runs on ``storeQueue`` while this actor evaluates the batch; the answer waits for both. A batch is
-    /// evaluated only once it is known to be new (all batch writes go through this actor, so the check cannot race).
+    /// Storing runs on ``storeQueue`` while this actor evaluates the batch; the answer waits for both, but the actor
+    /// does not: while one batch is being committed, the next one is evaluated. A batch is evaluated only once it is
+    /// known to be new (stored batches are checked in the database, batches still being stored in ``inFlight``).
     /// Should storing fail after the engine has seen the events, the engine is rebuilt from the database as at
     /// start-up, so its state never counts events that were not stored (the agent's retry counts them once).
     /// - Parameters:
@@ -120,7 +126,20 @@ public actor Pipeline {
     ///   - nowMillis: Wall clock.
     /// - Returns: Whether it was stored or a duplicate, and the warnings it changed.
     /// - Throws: ``ServerError/store(_:)``.
-    public func ingest(_ batch: IngestBatch, nowMillis: Int64) throws(ServerError) -> (IngestOutcome, [WarningChange]) {
+    public func ingest(
+        _ batch: IngestBatch, nowMillis: Int64
+    ) async throws(ServerError) -> (IngestOutcome, [WarningChange]) {
+        let key = BatchKey(agent: batch.agent, batchID: batch.batchID)
+        if let earlier = inFlight[key] {
+            // The same batch is being stored: it is a duplicate once that attempt succeeds.
+            switch await earlier.outcome() {
+            case .success:
+                metrics.batchesDuplicate.increment()
+                return (.duplicate, [])
+            case .failure(let error):
+                throw .store(error.description)
+            }
+        }
         let seen: Bool
         do {
             seen = try database.isBatchStored(agent: batch.agent, batchID: batch.batchID)
@@ -131,7 +150,8 @@ public actor Pipeline {
             metrics.batchesDuplicate.increment()
             return (.duplicate, [])
         }
-        let storing = BackgroundStore(batch, in: database, receivedMillis: nowMillis, on: storeQueue)
+        let ticket = storeQueue.submit(batch, receivedMillis: nowMillis)
+        inFlight[key] = ticket
         var access = 0
         var finding = 0
         var heartbeat = 0
@@ -152,8 +172,11 @@ public actor Pipeline {
             }
             engine.process(event, into: &signals)
         }
+        // The actor is free for the next batch while this one is committed.
+        let stored = await ticket.outcome()
+        inFlight[key] = nil
         let outcome: IngestOutcome
-        switch storing.wait() {
+        switch stored {
         case .success(.stored(let events)):
             outcome = .stored(events: events)
         case .success(.duplicate):
@@ -209,8 +232,10 @@ public actor Pipeline {
         drillOrder.removeAll { $0 == drill }
     }
 
-    /// Replaces the engine by one rebuilt from the database (snapshot plus newer events), as at start-up.
+    /// Replaces the engine by one rebuilt from the database (snapshot plus newer events), as at start-up, once every
+    /// batch already evaluated is committed or failed (so the rebuilt state is exactly what is stored).
     func rebuildEngine() {
+        storeQueue.waitUntilDrained()
         let next = CorrelationEngine(
             rules: rules, configuration: Self.engineConfiguration(configuration), scopeOracle: scope)
         do {
@@ -364,6 +389,10 @@ public actor Pipeline {
     /// Saves the engine snapshot with the row cursor it covers.
     /// - Throws: ``ServerError/store(_:)``.
     public func saveSnapshot() throws(ServerError) {
+        // Every batch the engine has seen must be committed, or the cursor would not cover the state; a failed one
+        // (whose request has not yet rebuilt the engine) must be forgotten first.
+        storeQueue.waitUntilDrained()
+        if inFlight.values.contains(where: \.failed) { rebuildEngine() }
         do {
             let cursor = try database.currentCursor()
             let state = try JSONEncoder().encode(engine.snapshot())
@@ -387,4 +416,10 @@ public actor Pipeline {
         metrics.droppedState.set(to: Double(m.droppedStateCount))
         metrics.engineKeys.set(to: Double(engine.stateKeyCount))
     }
+}
+
+/// An agent's batch identity, the idempotency key of ingest.
+struct BatchKey: Hashable {
+    var agent: String
+    var batchID: String
 }

@@ -4,6 +4,26 @@ import GRDBSQLite
 import YujingCore
 
 extension YujingDatabase {
+    /// One agent batch to store.
+    public struct BatchRequest: Sendable {
+        /// Agent name.
+        public var agent: String
+        /// The agent's batch id.
+        public var batchID: String
+        /// The events.
+        public var items: [IngestItem]
+        /// Reception time (wall clock), epoch ms.
+        public var receivedMillis: Int64
+
+        /// Creates a request.
+        public init(agent: String, batchID: String, items: [IngestItem], receivedMillis: Int64) {
+            self.agent = agent
+            self.batchID = batchID
+            self.items = items
+            self.receivedMillis = receivedMillis
+        }
+    }
+
     /// Stores an agent's batch in one transaction, unless `(agent, batchID)` was stored before.
     /// - Parameters:
     ///   - agent: Agent name.
@@ -15,66 +35,82 @@ extension YujingDatabase {
     public func storeBatch(
         agent: String, batchID: String, items: [IngestItem], receivedMillis: Int64
     ) throws(StoreError) -> IngestOutcome {
-        try write { db -> IngestOutcome in
-            let seen = try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM ingest_batch WHERE agent = ? AND batch_id = ?", arguments: [agent, batchID])
-            if seen == true { return .duplicate }
-            try db.execute(
-                sql: "INSERT INTO ingest_batch (agent, batch_id, received_ms, events) VALUES (?, ?, ?, ?)",
-                arguments: [agent, batchID, receivedMillis, items.count])
-            let access = try db.cachedStatement(
-                sql: """
-                    INSERT INTO access_event (time_ms, agent, batch_id, node, ip, subject, subject_kind, method, path,
-                    query, dataset, channel, status, bytes, user_agent, drill)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            let finding = try db.cachedStatement(
-                sql: """
-                    INSERT INTO finding (time_ms, agent, batch_id, dataset, file, kind, count, masked_samples,
-                    keyed_hashes, drill) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            let heartbeat = try db.cachedStatement(
-                sql: "INSERT INTO heartbeat (time_ms, agent, node, drill, metrics) VALUES (?, ?, ?, ?, ?)")
-            // Access events bind their columns straight through the SQLite C API: no array of boxed arguments, no
-            // `DatabaseValue` and no C-string conversion per column (they showed in profiles of ingest).
-            let sqlite = access.sqliteStatement
-            for item in items {
-                switch item {
-                case .access(let e):
-                    access.setUncheckedArguments(StatementArguments())  // resets; leaves every column NULL
-                    try Self.check(sqlite3_bind_int64(sqlite, 1, e.timeMillis))
-                    try Self.bindText(agent, sqlite, 2)
-                    try Self.bindText(batchID, sqlite, 3)
-                    try Self.bindText(e.node, sqlite, 4)
-                    try Self.bindText(e.clientIP, sqlite, 5)
-                    if let subject = e.subject {
-                        try Self.bindText(subject.id, sqlite, 6)
-                        try Self.bindText(subject.kind.rawValue, sqlite, 7)
-                    }
-                    try Self.bindText(e.method, sqlite, 8)
-                    try Self.bindText(e.path, sqlite, 9)
-                    if let query = e.query { try Self.bindText(query, sqlite, 10) }
-                    if let dataset = e.dataset { try Self.bindText(dataset, sqlite, 11) }
-                    if let channel = e.channel { try Self.bindText(channel.rawValue, sqlite, 12) }
-                    try Self.check(sqlite3_bind_int64(sqlite, 13, Int64(e.status)))
-                    try Self.check(sqlite3_bind_int64(sqlite, 14, e.bytes))
-                    try Self.bindText(e.userAgent, sqlite, 15)
-                    if let drill = e.drillID { try Self.bindText(drill, sqlite, 16) }
-                    try access.execute()
-                case .finding(let f):
-                    let e = f.event
-                    try finding.execute(arguments: [
-                        e.timeMillis, agent, batchID, e.dataset, e.file, e.kind, e.count,
-                        Self.jsonText(e.maskedSamples), Self.jsonText(f.keyedHashes), e.drillID,
-                    ])
-                case .heartbeat(let e):
-                    try heartbeat.execute(arguments: [
-                        e.timeMillis, e.agent, e.node, e.drillID, e.metrics.map(Self.metricsText),
-                    ])
-                }
-            }
-            return .stored(events: items.count)
+        let request = BatchRequest(agent: agent, batchID: batchID, items: items, receivedMillis: receivedMillis)
+        return try storeBatches([request])[0]
+    }
+
+    /// Stores several batches in one transaction (group commit), each unless its `(agent, batchID)` was stored
+    /// before (also earlier in the same call). Either all are stored or, when it throws, none.
+    /// - Parameter batches: The batches.
+    /// - Returns: One outcome per batch, in order.
+    /// - Throws: ``StoreError``.
+    public func storeBatches(_ batches: [BatchRequest]) throws(StoreError) -> [IngestOutcome] {
+        try write { db -> [IngestOutcome] in
+            try batches.map { try Self.insert($0, into: db) }
         }
+    }
+
+    /// Inserts one batch inside the caller's transaction.
+    static func insert(_ batch: BatchRequest, into db: Database) throws -> IngestOutcome {
+        let (agent, batchID, items, receivedMillis) = (batch.agent, batch.batchID, batch.items, batch.receivedMillis)
+        let seen = try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM ingest_batch WHERE agent = ? AND batch_id = ?", arguments: [agent, batchID])
+        if seen == true { return .duplicate }
+        try db.execute(
+            sql: "INSERT INTO ingest_batch (agent, batch_id, received_ms, events) VALUES (?, ?, ?, ?)",
+            arguments: [agent, batchID, receivedMillis, items.count])
+        let access = try db.cachedStatement(
+            sql: """
+                INSERT INTO access_event (time_ms, agent, batch_id, node, ip, subject, subject_kind, method, path,
+                query, dataset, channel, status, bytes, user_agent, drill)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let finding = try db.cachedStatement(
+            sql: """
+                INSERT INTO finding (time_ms, agent, batch_id, dataset, file, kind, count, masked_samples,
+                keyed_hashes, drill) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let heartbeat = try db.cachedStatement(
+            sql: "INSERT INTO heartbeat (time_ms, agent, node, drill, metrics) VALUES (?, ?, ?, ?, ?)")
+        // Access events bind their columns straight through the SQLite C API: no array of boxed arguments, no
+        // `DatabaseValue` and no C-string conversion per column (they showed in profiles of ingest).
+        let sqlite = access.sqliteStatement
+        for item in items {
+            switch item {
+            case .access(let e):
+                access.setUncheckedArguments(StatementArguments())  // resets; leaves every column NULL
+                try Self.check(sqlite3_bind_int64(sqlite, 1, e.timeMillis))
+                try Self.bindText(agent, sqlite, 2)
+                try Self.bindText(batchID, sqlite, 3)
+                try Self.bindText(e.node, sqlite, 4)
+                try Self.bindText(e.clientIP, sqlite, 5)
+                if let subject = e.subject {
+                    try Self.bindText(subject.id, sqlite, 6)
+                    try Self.bindText(subject.kind.rawValue, sqlite, 7)
+                }
+                try Self.bindText(e.method, sqlite, 8)
+                try Self.bindText(e.path, sqlite, 9)
+                if let query = e.query { try Self.bindText(query, sqlite, 10) }
+                if let dataset = e.dataset { try Self.bindText(dataset, sqlite, 11) }
+                if let channel = e.channel { try Self.bindText(channel.rawValue, sqlite, 12) }
+                try Self.check(sqlite3_bind_int64(sqlite, 13, Int64(e.status)))
+                try Self.check(sqlite3_bind_int64(sqlite, 14, e.bytes))
+                try Self.bindText(e.userAgent, sqlite, 15)
+                if let drill = e.drillID { try Self.bindText(drill, sqlite, 16) }
+                try access.execute()
+            case .finding(let f):
+                let e = f.event
+                try finding.execute(arguments: [
+                    e.timeMillis, agent, batchID, e.dataset, e.file, e.kind, e.count,
+                    Self.jsonText(e.maskedSamples), Self.jsonText(f.keyedHashes), e.drillID,
+                ])
+            case .heartbeat(let e):
+                try heartbeat.execute(arguments: [
+                    e.timeMillis, e.agent, e.node, e.drillID, e.metrics.map(Self.metricsText),
+                ])
+            }
+        }
+        return .stored(events: items.count)
     }
 
     /// Whether `(agent, batchID)` was stored before.

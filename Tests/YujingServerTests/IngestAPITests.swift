@@ -1,5 +1,8 @@
 import CompressNIO
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import GRDB
 import HTTPTypes
 import Hummingbird
@@ -106,6 +109,67 @@ import YujingStore
             #expect(tenMore.json()["warnings"] as? Int == 1)
         }
         #expect(try database.accessEventCount() == 30)
+    }
+
+    @Test func concurrentBatchesAndRacingRetriesAreStoredAndCountedOnce() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        // Eight agents post three batches each, every batch twice at the same moment (a retry racing its first
+        // attempt); one batch of each agent is refused by the store. Each good batch must be stored exactly once,
+        // answered "stored" once and "duplicate" once; the refused ones fail both times and leave nothing.
+        let database = try daemon.database()
+        try await database.writer.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER refuse_bad BEFORE INSERT ON access_event WHEN NEW.ip = '10.6.6.6'
+                    BEGIN SELECT RAISE(ABORT, 'refused by test'); END
+                    """)
+        }
+        let agents = (0..<8).map { "agent-\($0)" }
+        let answers = try await daemon.run { client, _ in
+            // Separate connections (URLSession), so that the requests really run at the same time.
+            let url = URL(string: "http://127.0.0.1:\(client.port ?? 0)/api/v1/ingest")!
+            var headers: [String: String] = [:]
+            for field in daemon.headers(.agent) { headers[field.name.rawName] = field.value }
+            return try await withThrowingTaskGroup(of: (String, Int, String).self) { group in
+                for agent in agents {
+                    for batch in 0..<3 {
+                        let events = (0..<50).map { index in
+                            Batches.access(
+                                ip: batch == 2 ? "10.6.6.6" : "10.\(batch).0.\(index)", status: 401,
+                                millis: 1_772_352_000_000 + Int64(batch * 50 + index) * 10)
+                        }
+                        var request = URLRequest(url: url, timeoutInterval: 30)
+                        request.httpMethod = "POST"
+                        request.allHTTPHeaderFields = headers
+                        request.httpBody = Data(try Batches.batch("b\(batch)", agent: agent, events).readableBytesView)
+                        for _ in 0..<2 {
+                            group.addTask { [request] in
+                                let (data, response) = try await URLSession.shared.data(for: request)
+                                let code = (response as? HTTPURLResponse)?.statusCode ?? 0
+                                let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+                                return (agent, batch, code == 200 ? json?["status"] as? String ?? "?" : "http \(code)")
+                            }
+                        }
+                    }
+                }
+                var all: [(String, Int, String)] = []
+                for try await answer in group { all.append(answer) }
+                return all
+            }
+        }
+        #expect(answers.count == 8 * 3 * 2)
+        for agent in agents {
+            for batch in 0..<2 {
+                let statuses = answers.filter { $0.0 == agent && $0.1 == batch }.map(\.2).sorted()
+                #expect(statuses == ["duplicate", "stored"], "\(agent) b\(batch): \(statuses)")
+            }
+            let refused = answers.filter { $0.0 == agent && $0.1 == 2 }.map(\.2)
+            #expect(refused == ["http 500", "http 500"], "\(agent) b2: \(refused)")
+        }
+        #expect(try database.accessEventCount() == 8 * 2 * 50)
+        let batches = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ingest_batch") }
+        #expect(batches == 16)
     }
 
     @Test func schemaErrorsNameTheFieldAndRejectTheWholeBatch() async throws {

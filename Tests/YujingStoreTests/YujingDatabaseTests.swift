@@ -29,6 +29,37 @@ import YujingCore
         #expect(try temp.database.accessEventCount() == 4)
     }
 
+    @Test func batchesStoredTogetherAreEachDeduplicatedAndAllOrNothing() throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        typealias Request = YujingDatabase.BatchRequest
+        _ = try temp.database.storeBatch(agent: "a", batchID: "old", items: [Self.access(1_000)], receivedMillis: 0)
+        let outcomes = try temp.database.storeBatches([
+            Request(agent: "a", batchID: "new", items: [Self.access(2_000), Self.access(3_000)], receivedMillis: 0),
+            Request(agent: "a", batchID: "old", items: [Self.access(1_000)], receivedMillis: 0),
+            Request(agent: "a", batchID: "new", items: [Self.access(2_000), Self.access(3_000)], receivedMillis: 0),
+            Request(agent: "b", batchID: "new", items: [Self.access(4_000)], receivedMillis: 0),
+        ])
+        #expect(outcomes == [.stored(events: 2), .duplicate, .duplicate, .stored(events: 1)])
+        #expect(try temp.database.accessEventCount() == 4)
+        // One failing batch fails its whole transaction: nothing of the group is kept.
+        try temp.database.writer.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER refuse BEFORE INSERT ON access_event WHEN NEW.time_ms = 9000
+                    BEGIN SELECT RAISE(ABORT, 'refused by test'); END
+                    """)
+        }
+        #expect(throws: StoreError.self) {
+            try temp.database.storeBatches([
+                Request(agent: "c", batchID: "1", items: [Self.access(8_000)], receivedMillis: 0),
+                Request(agent: "c", batchID: "2", items: [Self.access(9_000)], receivedMillis: 0),
+            ])
+        }
+        #expect(try temp.database.accessEventCount() == 4)
+        #expect(try temp.database.isBatchStored(agent: "c", batchID: "1") == false)
+    }
+
     @Test func purgeDeletesOnlyOldEvents() throws {
         let temp = try TemporaryDatabase()
         defer { temp.remove() }

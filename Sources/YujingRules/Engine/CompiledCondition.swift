@@ -2,62 +2,123 @@ import YujingCore
 
 /// A ``FieldCondition`` prepared for fast evaluation (sets, byte needles, compiled regex, parsed CIDR).
 ///
-/// A class so that evaluating a list of conditions never copies (and retains) their operands.
+/// A class so that evaluating a list of conditions never copies (and retains) their operands. The operands live in
+/// stored properties beside a payload-free ``Test`` tag: switching over an enum with payloads copied (and retained)
+/// the set or array on every evaluation, which showed in profiles of the engine.
 final class CompiledCondition {
     enum Test {
-        case equalsOne(String)
-        case equalsAny(Set<String>)
-        case numberIn([Double])
-        case notEquals(Set<String>)
-        case notNumberIn([Double])
-        case prefix([[UInt8]])
-        case suffix([[UInt8]])
-        case contains(NeedleSet)
-        case regex(Regex<AnyRegexOutput>)
-        case cidr([CIDRBlock])
-        case exists(Bool)
-        case compare(ComparisonOperator, Double)
+        case equalsOne
+        case equalsAny
+        case numberIn
+        case notEquals
+        case notNumberIn
+        case prefix
+        case suffix
+        case contains
+        case regex
+        case cidr
+        case exists
+        case compare
     }
 
     let field: EventField
     let test: Test
     let ignoreCase: Bool
+    /// `equalsOne`: the value (folded when ignoring case).
+    let text: String
+    /// `equalsAny`, `notEquals`: the values (folded when ignoring case).
+    let texts: Set<String>
+    /// `numberIn`, `notNumberIn`: the numbers.
+    let numbers: [Double]
+    /// `prefix`, `suffix`: the byte needles (folded).
+    let needles: [[UInt8]]
+    /// `contains`: the needle set.
+    let needleSet: NeedleSet
+    /// `regex`: the compiled expression.
+    let regex: Regex<AnyRegexOutput>?
+    /// `cidr`: the blocks.
+    let blocks: [CIDRBlock]
+    /// `exists`: whether the field must be present.
+    let flag: Bool
+    /// `compare`: operator and right-hand side.
+    let comparison: ComparisonOperator
+    let number: Double
 
     init(_ condition: FieldCondition) {
         field = condition.field
         ignoreCase = condition.ignoreCase
+        var text = ""
+        var texts: Set<String> = []
+        var numbers: [Double] = []
+        var needles: [[UInt8]] = []
+        var needleSet = NeedleSet([])
+        var regex: Regex<AnyRegexOutput>?
+        var blocks: [CIDRBlock] = []
+        var flag = false
+        var comparison = ComparisonOperator.lt
+        var number = 0.0
         let fold: (String) -> String = condition.ignoreCase ? { $0.lowercased() } : { $0 }
         switch condition.test {
         case .equals(let values):
-            let numbers = values.compactMap(Double.init)
-            if condition.field.isNumeric, numbers.count == values.count {
-                test = .numberIn(numbers)
+            let parsed = values.compactMap(Double.init)
+            if condition.field.isNumeric, parsed.count == values.count {
+                test = .numberIn
+                numbers = parsed
             } else if values.count == 1, let only = values.first {
-                test = .equalsOne(fold(only))
+                test = .equalsOne
+                text = fold(only)
             } else {
-                test = .equalsAny(Set(values.map(fold)))
+                test = .equalsAny
+                texts = Set(values.map(fold))
             }
         case .notEquals(let values):
-            let numbers = values.compactMap(Double.init)
-            if condition.field.isNumeric, numbers.count == values.count {
-                test = .notNumberIn(numbers)
+            let parsed = values.compactMap(Double.init)
+            if condition.field.isNumeric, parsed.count == values.count {
+                test = .notNumberIn
+                numbers = parsed
             } else {
-                test = .notEquals(Set(values.map(fold)))
+                test = .notEquals
+                texts = Set(values.map(fold))
             }
-        case .prefix(let values): test = .prefix(values.map { Array(fold($0).utf8) })
-        case .suffix(let values): test = .suffix(values.map { Array(fold($0).utf8) })
-        case .contains(let values): test = .contains(NeedleSet(values.map { Array(fold($0).utf8) }))
+        case .prefix(let values):
+            test = .prefix
+            needles = values.map { Array(fold($0).utf8) }
+        case .suffix(let values):
+            test = .suffix
+            needles = values.map { Array(fold($0).utf8) }
+        case .contains(let values):
+            test = .contains
+            needleSet = NeedleSet(values.map { Array(fold($0).utf8) })
         case .regex(let pattern):
             // Validated by the loader; an invalid pattern built in code matches nothing.
-            if let regex = try? Regex(pattern) {
-                test = .regex(condition.ignoreCase ? regex.ignoresCase() : regex)
+            if let compiled = try? Regex(pattern) {
+                test = .regex
+                regex = condition.ignoreCase ? compiled.ignoresCase() : compiled
             } else {
-                test = .exists(false)
+                test = .exists
+                flag = false
             }
-        case .cidr(let blocks): test = .cidr(blocks.compactMap(CIDRBlock.init))
-        case .exists(let flag): test = .exists(flag)
-        case .compare(let op, let number): test = .compare(op, number)
+        case .cidr(let values):
+            test = .cidr
+            blocks = values.compactMap(CIDRBlock.init)
+        case .exists(let required):
+            test = .exists
+            flag = required
+        case .compare(let op, let rhs):
+            test = .compare
+            comparison = op
+            number = rhs
         }
+        self.text = text
+        self.texts = texts
+        self.numbers = numbers
+        self.needles = needles
+        self.needleSet = needleSet
+        self.regex = regex
+        self.blocks = blocks
+        self.flag = flag
+        self.comparison = comparison
+        self.number = number
     }
 
     /// Relative evaluation cost, for ordering a conjunction.
@@ -77,38 +138,38 @@ final class CompiledCondition {
 
     @inline(__always)
     func holds(_ event: EngineEvent) -> Bool {
-        let value = event.value(of: field)
-        guard let value else {
+        guard let value = event.value(of: field) else {
             switch test {
-            case .exists(let flag): return !flag
+            case .exists: return !flag
             case .notEquals, .notNumberIn: return true
             default: return false
             }
         }
         switch test {
-        case .exists(let flag): return flag
-        case .equalsOne(let expected):
-            return ignoreCase ? value.text.lowercased() == expected : value.text == expected
-        case .equalsAny(let set): return set.contains(ignoreCase ? value.text.lowercased() : value.text)
-        case .numberIn(let numbers):
+        case .exists: return flag
+        case .equalsOne:
+            return ignoreCase ? value.text.lowercased() == text : value.text == text
+        case .equalsAny: return texts.contains(ignoreCase ? value.text.lowercased() : value.text)
+        case .numberIn:
             guard let number = value.number else { return false }
             return numbers.contains(number)
-        case .notEquals(let set): return !set.contains(ignoreCase ? value.text.lowercased() : value.text)
-        case .notNumberIn(let numbers):
+        case .notEquals: return !texts.contains(ignoreCase ? value.text.lowercased() : value.text)
+        case .notNumberIn:
             guard let number = value.number else { return true }
             return !numbers.contains(number)
-        case .compare(let op, let rhs):
-            guard let number = value.number else { return false }
-            return op.holds(number, rhs)
-        case .prefix(let needles):
+        case .compare:
+            guard let lhs = value.number else { return false }
+            return comparison.holds(lhs, number)
+        case .prefix:
             return TextSearch.withBytes(value.text) { TextSearch.hasPrefix($0, needles, ignoreCase) }
-        case .suffix(let needles):
+        case .suffix:
             return TextSearch.withBytes(value.text) { TextSearch.hasSuffix($0, needles, ignoreCase) }
-        case .contains(let needles):
-            return TextSearch.withBytes(value.text) { needles.found(in: $0, ignoreCase) }
-        case .regex(let regex):
+        case .contains:
+            return TextSearch.withBytes(value.text) { needleSet.found(in: $0, ignoreCase) }
+        case .regex:
+            guard let regex else { return false }
             return (try? regex.firstMatch(in: value.text)) != nil
-        case .cidr(let blocks):
+        case .cidr:
             guard let address = IPAddressText.parse(Substring(value.text)) else { return false }
             return blocks.contains { $0.contains(address) }
         }
