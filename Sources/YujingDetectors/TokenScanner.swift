@@ -317,7 +317,7 @@ struct TokenScanner {
         switch (restCount, restShape) {
         case (3, Self.mobileShape), (1, 11): kind = .mobile
         case (3, Self.idShape) where first == 0: kind = .residentID
-        case (_, let s) where first == 0 && Self.cardShapes.contains(s) && restCount >= 2: kind = .bankCard
+        case (_, let s) where first == 0 && Self.isCardShape(s) && restCount >= 2: kind = .bankCard
         default: return nil
         }
         var total = 0
@@ -354,10 +354,14 @@ struct TokenScanner {
     /// Packed group shapes (5 bits per group length).
     static let mobileShape: UInt64 = 3 << 10 | 4 << 5 | 4
     static let idShape: UInt64 = 6 << 10 | 8 << 5 | 4
-    static let cardShapes: Set<UInt64> = {
-        let shapes: [[Int]] = [[4, 4, 4, 4], [4, 4, 4, 4, 1], [4, 4, 4, 4, 2], [4, 4, 4, 4, 3], [4, 6, 5], [6, 13]]
-        return Set(shapes.map { $0.reduce(UInt64(0)) { $0 << 5 | UInt64($1) } })
-    }()
+    /// Whether a packed group shape is a card grouping: 4-4-4-4, 4-4-4-4-1/2/3, 4-6-5 (AmEx) or 6-13 (a
+    /// comparison chain: no hashing, no lazily initialised global).
+    @inline(__always)
+    static func isCardShape(_ s: UInt64) -> Bool {
+        let four: UInt64 = 4 << 15 | 4 << 10 | 4 << 5 | 4
+        return s == four || (s >> 5 == four && s & 31 >= 1 && s & 31 <= 3) || s == 4 << 10 | 6 << 5 | 5
+            || s == 6 << 5 | 13
+    }
 
     // MARK: - E-mail
 
