@@ -7,6 +7,9 @@ import YujingCore
 struct TokenScanner {
     let today: CalendarDay
     let minimumBirthYear: Int
+    /// ``classes``, kept in the scanner so that hot paths do not go through the lazy global on each call.
+    let byteClasses: ByteClasses = TokenScanner.classes
+    var classTable: UnsafePointer<UInt8> { byteClasses.table }
 
     /// Byte classes: 0 other, 1 digit, 2 upper-case letter, 3 lower-case letter, 4 `@`, 5 0xEF (possible
     /// full-width form).
@@ -19,7 +22,7 @@ struct TokenScanner {
     func scan<Sink: DetectionSink>(_ buffer: UnsafeRawBufferPointer, into sink: inout Sink) {
         guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let n = buffer.count
-        let cls = Self.classes.table
+        let cls = classTable
         do {
             var i = 0
             while i < n {
@@ -250,7 +253,10 @@ struct TokenScanner {
         }
         // Column profiling judges every structured candidate (all-digit ones look like serial numbers).
         guard SocialCreditCodeValidator.hasStructure(t) else { return }
-        let verdict = SocialCreditCodeValidator.validate(t)
+        // All digits: the MOD 31 check is plain arithmetic (a digit's alphabet value is the digit itself).
+        // When it fails, so would `validate`; only candidates that pass it get the full validation.
+        let verdict =
+            allDigits && !SocialCreditCodeValidator.digitCheckMatches(t) ? nil : SocialCreditCodeValidator.validate(t)
         if allDigits || verdict != nil { sink.observed(.socialCreditCode, valid: verdict != nil) }
         guard let verdict else { return }
         sink.detected(
@@ -267,9 +273,10 @@ struct TokenScanner {
     func scanGroups<Sink: DetectionSink>(
         _ base: UnsafePointer<UInt8>, _ n: Int, from start: Int, into sink: inout Sink
     ) -> Int? {
-        let cls = Self.classes.table
-        // Up to 7 groups; lengths packed 5 bits each into `shape`, starts kept in a small tuple.
-        var starts: (Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0)
+        let cls = classTable
+        // Up to 7 groups; lengths packed 5 bits each into `shape`. Groups are separated by exactly one
+        // byte, so group k starts at `start + Σ (length + 1)` of the groups before it: no start offsets are
+        // kept, and no local closures (their captured variables would be boxed and access-checked).
         var count = 0
         var shape: UInt64 = 0
         var i = start
@@ -284,7 +291,6 @@ struct TokenScanner {
             }
             let length = j - i
             guard count < 7, length < 32 else { return nil }
-            withUnsafeMutableBytes(of: &starts) { $0.storeBytes(of: i, toByteOffset: count * 8, as: Int.self) }
             shape = shape << 5 | UInt64(length)
             count += 1
             lastEnd = j
@@ -297,14 +303,10 @@ struct TokenScanner {
             break
         }
         guard count >= 2 else { return nil }
-        func group(_ k: Int) -> Int {
-            withUnsafeBytes(of: starts) { $0.load(fromByteOffset: k * 8, as: Int.self) }
-        }
-        func lengthOf(_ k: Int) -> Int { Int(shape >> UInt64(5 * (count - 1 - k)) & 31) }
         var first = 0
         var offset = start
         // Country code for mobiles: 86 (after an optional +) or 0086.
-        let l0 = lengthOf(0)
+        let l0 = Self.groupLength(shape, count, 0)
         if (l0 == 2 && base[start] == 56 && base[start + 1] == 54)
             || (l0 == 4 && base[start] == 48 && base[start + 1] == 48 && base[start + 2] == 56 && base[start + 3] == 54)
         {
@@ -321,15 +323,21 @@ struct TokenScanner {
         default: return nil
         }
         var total = 0
-        for k in first..<count { total += lengthOf(k) }
+        var from = start  // start of the first group kept
+        for k in 0..<count {
+            let length = Self.groupLength(shape, count, k)
+            if k < first { from += length + 1 } else { total += length }
+        }
         let found: Bool = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { buffer in
             var w = 0
+            var s = from
             for k in first..<count {
-                let s = group(k)
-                for b in 0..<lengthOf(k) {
+                let length = Self.groupLength(shape, count, k)
+                for b in 0..<length {
                     buffer[w] = base[s + b]
                     w += 1
                 }
+                s += length + 1
             }
             let t = UnsafeBufferPointer(buffer)
             let hasX = t[total - 1] == UInt8(ascii: "X") || t[total - 1] == UInt8(ascii: "x")
@@ -341,6 +349,12 @@ struct TokenScanner {
             }
         }
         return found ? lastEnd : nil
+    }
+
+    /// Length of group `k` (0-based) of `count` groups packed 5 bits each, first group highest.
+    @inline(__always)
+    static func groupLength(_ shape: UInt64, _ count: Int, _ k: Int) -> Int {
+        Int(truncatingIfNeeded: shape >> UInt64(5 * (count - 1 - k)) & 31)
     }
 
     static let highBits: UInt64 = 0x8080_8080_8080_8080
@@ -423,7 +437,7 @@ struct TokenScanner {
         var k = end + 1
         while k < n, base[k] == UInt8(ascii: "0") { k += 1 }
         if k < n {
-            let c = Self.classes.table[Int(base[k])]
+            let c = classTable[Int(base[k])]
             if c != 0 && c != 4 { return true }  // a non-zero fraction digit or an exponent letter
         }
         return false
