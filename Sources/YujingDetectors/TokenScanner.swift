@@ -97,7 +97,7 @@ struct TokenScanner {
                     }
                     if length == 8, sink.wantsBareDigitPermits {
                         evaluateMixed(UnsafeBufferPointer(start: base + i, count: length), offset: i, into: &sink)
-                    } else if length >= 11, !isPartOfDecimal(base, n, start: i, end: j) {
+                    } else if length == 11 || (length >= 15 && length <= 19), !isPartOfDecimal(base, n, start: i, end: j) {
                         evaluateDigits(UnsafeBufferPointer(start: base + i, count: length), offset: i, into: &sink)
                     }
                 } else if length >= 8 && length <= 18 {
@@ -121,7 +121,14 @@ struct TokenScanner {
         case 16, 17, 19:
             evaluateCard(t, offset: offset, span: span, into: &sink)
         case 18:
-            if evaluateResidentID(t, offset: offset, span: span, into: &sink) { return }
+            // All digits: the check character first. Only the candidates whose check digit matches (1 in 11
+            // of random ones) take the full validation; the others get what `evaluateResidentID` does on a
+            // checksum failure (a profiling observation when the value has an ID's structure).
+            if ResidentIDValidator.checkCharacter(t) == t[17] {
+                if evaluateResidentID(t, offset: offset, span: span, into: &sink) { return }
+            } else if ResidentIDValidator.hasStructure(t, today: today, minimumBirthYear: minimumBirthYear) {
+                sink.observed(.residentID, valid: false)
+            }
             evaluateCard(t, offset: offset, span: span, into: &sink)
             evaluateCreditCode(t, offset: offset, span: span, into: &sink)
         default:
@@ -294,6 +301,9 @@ struct TokenScanner {
             shape = shape << 5 | UInt64(length)
             count += 1
             lastEnd = j
+            // Every shape accepted below starts with one of these two group lengths: reject the others
+            // (landlines such as 021-29416133, dates, ranges) as soon as the second group is read.
+            if count == 2, !Self.isShapePrefix(shape) { return nil }
             if j + 1 < n, base[j] == UInt8(ascii: " ") || base[j] == UInt8(ascii: "-"), base[j + 1] >= 48,
                 base[j + 1] <= 57
             {
@@ -349,6 +359,18 @@ struct TokenScanner {
             }
         }
         return found ? lastEnd : nil
+    }
+
+    /// Whether the first two group lengths (packed) can start an accepted shape: 86 or 0086 then 3-4-4 or
+    /// 11 digits, mobile 3-4-4, ID 6-8-4, cards 4-4-…, 4-6-5 and 6-13.
+    @inline(__always)
+    static func isShapePrefix(_ pair: UInt64) -> Bool {
+        switch pair {
+        case 2 << 5 | 3, 2 << 5 | 11, 4 << 5 | 3, 4 << 5 | 11, 3 << 5 | 4, 6 << 5 | 8, 4 << 5 | 4, 4 << 5 | 6, 6 << 5 | 13:
+            return true
+        default:
+            return false
+        }
     }
 
     /// Length of group `k` (0-based) of `count` groups packed 5 bits each, first group highest.
