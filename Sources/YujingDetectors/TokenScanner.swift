@@ -124,13 +124,25 @@ struct TokenScanner {
             // All digits: the check character first. Only the candidates whose check digit matches (1 in 11
             // of random ones) take the full validation; the others get what `evaluateResidentID` does on a
             // checksum failure (a profiling observation when the value has an ID's structure).
-            if ResidentIDValidator.checkCharacter(t) == t[17] {
+            // Both check characters (ID MOD 11-2, credit code MOD 31) come from one loop over the digits:
+            // two independent Horner chains, which the CPU runs side by side.
+            guard let p = t.baseAddress else { return }
+            var r11 = 0
+            var r31 = 0
+            for k in 0..<17 {
+                r11 = r11 &* 2 &+ (Int(p[k]) &- 48)
+                r31 = r31 &* 3 &+ (Int(p[16 &- k]) &- 48)
+            }
+            let idCheck = (12 &- (2 &* r11) % 11) % 11  // 10 stands for X, never equal to a digit
+            let codeCheck = (31 &- r31 % 31) % 31  // 10...30 are letters, never equal to a digit
+            let last = Int(p[17]) &- 48
+            if idCheck == last {
                 if evaluateResidentID(t, offset: offset, span: span, into: &sink) { return }
             } else if ResidentIDValidator.hasStructure(t, today: today, minimumBirthYear: minimumBirthYear) {
                 sink.observed(.residentID, valid: false)
             }
             evaluateCard(t, offset: offset, span: span, into: &sink)
-            evaluateCreditCode(t, offset: offset, span: span, into: &sink)
+            evaluateCreditCode(t, offset: offset, span: span, digitCheck: codeCheck == last, into: &sink)
         default:
             return
         }
@@ -250,20 +262,24 @@ struct TokenScanner {
         return true
     }
 
+    /// - Parameter digitCheck: For a candidate the caller knows to be all digits, whether its MOD 31 check
+    ///   character is right (already computed); nil otherwise.
     func evaluateCreditCode<Sink: DetectionSink>(
-        _ t: UnsafeBufferPointer<UInt8>, offset: Int, span: Int = 0, into sink: inout Sink
+        _ t: UnsafeBufferPointer<UInt8>, offset: Int, span: Int = 0, digitCheck: Bool? = nil, into sink: inout Sink
     ) {
         var allDigits = true
-        for b in t where b < 48 || b > 57 {
-            allDigits = false
-            break
+        if digitCheck == nil {
+            for b in t where b < 48 || b > 57 {
+                allDigits = false
+                break
+            }
         }
         // Column profiling judges every structured candidate (all-digit ones look like serial numbers).
         guard SocialCreditCodeValidator.hasStructure(t) else { return }
         // All digits: the MOD 31 check is plain arithmetic (a digit's alphabet value is the digit itself).
         // When it fails, so would `validate`; only candidates that pass it get the full validation.
-        let verdict =
-            allDigits && !SocialCreditCodeValidator.digitCheckMatches(t) ? nil : SocialCreditCodeValidator.validate(t)
+        let matches = digitCheck ?? (!allDigits || SocialCreditCodeValidator.digitCheckMatches(t))
+        let verdict = matches ? SocialCreditCodeValidator.validate(t) : nil
         if allDigits || verdict != nil { sink.observed(.socialCreditCode, valid: verdict != nil) }
         guard let verdict else { return }
         sink.detected(
