@@ -154,7 +154,9 @@ public struct DetectionSession {
     ///   use it instead of reading ``hasReadyFindings``, which a caller in another module can only reach
     ///   through a copy of the whole session.
     @discardableResult
-    public mutating func scan(_ value: UnsafeRawBufferPointer, field: Int, line: Int, record: Int, row: Int = 0) -> Bool {
+    public mutating func scan(
+        _ value: UnsafeRawBufferPointer, field: Int, line: Int, record: Int, row: Int = 0
+    ) -> Bool {
         guard value.count >= Self.shortestIdentifier else { return !ready.isEmpty }
         current = CurrentValue(field: field, line: line, record: record, row: row)
         currentBuffer = value

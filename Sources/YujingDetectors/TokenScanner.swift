@@ -97,7 +97,9 @@ struct TokenScanner {
                     }
                     if length == 8, sink.wantsBareDigitPermits {
                         evaluateMixed(UnsafeBufferPointer(start: base + i, count: length), offset: i, into: &sink)
-                    } else if length == 11 || (length >= 15 && length <= 19), !isPartOfDecimal(base, n, start: i, end: j) {
+                    } else if length == 11 || (length >= 15 && length <= 19),
+                        !isPartOfDecimal(base, n, start: i, end: j)
+                    {
                         evaluateDigits(UnsafeBufferPointer(start: base + i, count: length), offset: i, into: &sink)
                     }
                 } else if length >= 8 && length <= 18 {
@@ -382,7 +384,8 @@ struct TokenScanner {
     @inline(__always)
     static func isShapePrefix(_ pair: UInt64) -> Bool {
         switch pair {
-        case 2 << 5 | 3, 2 << 5 | 11, 4 << 5 | 3, 4 << 5 | 11, 3 << 5 | 4, 6 << 5 | 8, 4 << 5 | 4, 4 << 5 | 6, 6 << 5 | 13:
+        case 2 << 5 | 3, 2 << 5 | 11, 4 << 5 | 3, 4 << 5 | 11, 3 << 5 | 4, 6 << 5 | 8, 4 << 5 | 4, 4 << 5 | 6,
+            6 << 5 | 13:
             return true
         default:
             return false

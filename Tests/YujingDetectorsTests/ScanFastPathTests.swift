@@ -11,7 +11,8 @@ import YujingCore
         var wantsBareDigitPermits = false
 
         mutating func detected(_ d: RawDetection) {
-            events.append("D \(d.kind) \(d.offset) \(d.length) \(Array(d.canonical)) \(d.baseConfidence) \(d.context) \(d.personLinked)")
+            events.append(
+                "D \(d.kind) \(d.offset) \(d.length) \(Array(d.canonical)) \(d.baseConfidence) \(d.context) \(d.personLinked)")
         }
 
         mutating func observed(_ kind: IdentifierKind, valid: Bool) {
@@ -48,7 +49,9 @@ import YujingCore
                     let s = String(v)
                     return String(repeating: "0", count: max(0, width - s.count)) + s
                 }
-                let date = padded(1890 + Int(r.next() % 140), 4) + padded(1 + Int(r.next() % 13), 2) + padded(Int(r.next() % 32), 2)
+                let date =
+                    padded(1890 + Int(r.next() % 140), 4) + padded(1 + Int(r.next() % 13), 2)
+                    + padded(Int(r.next() % 32), 2)
                 v = Array((area + date).utf8) + (0..<4).map { _ in r.digit() }
                 if k % 3 == 2 {  // make the ID check digit right
                     let check = v.withUnsafeBufferPointer { ResidentIDValidator.checkCharacter($0) }!
