@@ -150,14 +150,25 @@ public struct DetectionSession {
     ///   - line: 1-based line where the value starts, or 0.
     ///   - record: 1-based record number.
     ///   - row: 1-based XLSX row, or 0.
-    public mutating func scan(_ value: UnsafeRawBufferPointer, field: Int, line: Int, record: Int, row: Int = 0) {
-        guard value.count >= Self.shortestIdentifier else { return }
+    /// - Returns: Whether findings are ready (the value of ``hasReadyFindings`` after the call). Hot loops
+    ///   use it instead of reading ``hasReadyFindings``, which a caller in another module can only reach
+    ///   through a copy of the whole session.
+    @discardableResult
+    public mutating func scan(
+        _ value: UnsafeRawBufferPointer, field: Int, line: Int, record: Int, row: Int = 0
+    ) -> Bool {
+        guard value.count >= Self.shortestIdentifier else { return !ready.isEmpty }
         current = CurrentValue(field: field, line: line, record: record, row: row)
         currentBuffer = value
         let scanner = detector.scanner
         scanner.scan(value, into: &self)
         currentBuffer = UnsafeRawBufferPointer(start: nil, count: 0)
+        return !ready.isEmpty
     }
+
+    /// Values shorter than this many bytes cannot hold an identifier; ``scan(_:field:line:record:row:)``
+    /// ignores them, and callers may skip the call.
+    @inlinable public static var minimumValueLength: Int { 8 }
 
     /// The current table ends: undecided columns are decided on the evidence seen.
     public mutating func endTable() {

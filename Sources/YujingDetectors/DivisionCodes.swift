@@ -4,8 +4,19 @@ public enum DivisionCodes {
     /// Two-digit province codes that may start a resident ID: the 31 mainland provinces, 71 (Taiwan,
     /// nominal) and 81/82/83 (residence permits for Hong Kong, Macao and Taiwan residents).
     public static func isProvince(_ code: Int) -> Bool {
-        code >= 0 && code < 100 && provinceFlags[code]
+        // Bit masks of `provinces` (codes 0-63 and 64-99): no lazily initialised global on the hot path.
+        if code >= 0 && code < 64 { return provinceBitsLow >> UInt64(code) & 1 != 0 }
+        if code >= 64 && code < 100 { return provinceBitsHigh >> UInt64(code - 64) & 1 != 0 }
+        return false
     }
+
+    static let provinces = [
+        11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54,
+        61, 62, 63, 64, 65, 71, 81, 82, 83,
+    ]
+    /// Bits 0-63 of the province set (see `provinces`; a test checks that the masks match it).
+    static let provinceBitsLow: UInt64 = 0xE07C_7E3F_80E0_F800
+    static let provinceBitsHigh: UInt64 = 0x000E_0083
 
     /// What the historical table knows about a six-digit division code.
     public enum CountyStatus: Sendable, Equatable {
@@ -26,16 +37,6 @@ public enum DivisionCodes {
         guard let year = table.lastSeen[code] else { return .unknown }
         return year == 0 ? .current : .lastSeen(year)
     }
-
-    private static let provinceFlags: [Bool] = {
-        var flags = [Bool](repeating: false, count: 100)
-        let provinces = [
-            11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54,
-            61, 62, 63, 64, 65, 71, 81, 82, 83,
-        ]
-        for code in provinces { flags[code] = true }
-        return flags
-    }()
 
     private struct Table: Sendable {
         /// Code → last year seen; 0 means still valid.

@@ -60,6 +60,24 @@ public enum SocialCreditCodeValidator {
         return check < 10 ? UInt8(48 + check) : alphabet[check]
     }
 
+    /// For an all-digit candidate: whether its MOD 31 check character (position 18) is right, computed
+    /// with digit arithmetic instead of the alphabet table. Equal to `checkCharacter(code) == code[17]` for
+    /// 18 ASCII digits.
+    /// - Parameter code: 18 ASCII digits.
+    /// - Returns: Whether the check character matches.
+    @inline(__always)
+    static func digitCheckMatches(_ code: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard code.count == 18, let p = code.baseAddress else { return false }
+        var r = 0
+        var i = 16
+        while i >= 0 {
+            r = r &* 3 &+ (Int(p[i]) &- 48)
+            i -= 1
+        }
+        let check = (31 - r % 31) % 31
+        return check < 10 && UInt8(truncatingIfNeeded: 48 + check) == p[17]
+    }
+
     /// Computes the GB 11714 check character of the 8-character organisation code body.
     /// - Parameter body: 8 ASCII digits or upper-case letters.
     /// - Returns: `0`–`9` or `X`, or nil.

@@ -7,6 +7,9 @@ import YujingCore
 struct TokenScanner {
     let today: CalendarDay
     let minimumBirthYear: Int
+    /// ``classes``, kept in the scanner so that hot paths do not go through the lazy global on each call.
+    let byteClasses: ByteClasses = TokenScanner.classes
+    var classTable: UnsafePointer<UInt8> { byteClasses.table }
 
     /// Byte classes: 0 other, 1 digit, 2 upper-case letter, 3 lower-case letter, 4 `@`, 5 0xEF (possible
     /// full-width form).
@@ -19,7 +22,7 @@ struct TokenScanner {
     func scan<Sink: DetectionSink>(_ buffer: UnsafeRawBufferPointer, into sink: inout Sink) {
         guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let n = buffer.count
-        let cls = Self.classes.table
+        let cls = classTable
         do {
             var i = 0
             while i < n {
@@ -94,7 +97,9 @@ struct TokenScanner {
                     }
                     if length == 8, sink.wantsBareDigitPermits {
                         evaluateMixed(UnsafeBufferPointer(start: base + i, count: length), offset: i, into: &sink)
-                    } else if length >= 11, !isPartOfDecimal(base, n, start: i, end: j) {
+                    } else if length == 11 || (length >= 15 && length <= 19),
+                        !isPartOfDecimal(base, n, start: i, end: j)
+                    {
                         evaluateDigits(UnsafeBufferPointer(start: base + i, count: length), offset: i, into: &sink)
                     }
                 } else if length >= 8 && length <= 18 {
@@ -118,9 +123,28 @@ struct TokenScanner {
         case 16, 17, 19:
             evaluateCard(t, offset: offset, span: span, into: &sink)
         case 18:
-            if evaluateResidentID(t, offset: offset, span: span, into: &sink) { return }
+            // All digits: the check character first. Only the candidates whose check digit matches (1 in 11
+            // of random ones) take the full validation; the others get what `evaluateResidentID` does on a
+            // checksum failure (a profiling observation when the value has an ID's structure).
+            // Both check characters (ID MOD 11-2, credit code MOD 31) come from one loop over the digits:
+            // two independent Horner chains, which the CPU runs side by side.
+            guard let p = t.baseAddress else { return }
+            var r11 = 0
+            var r31 = 0
+            for k in 0..<17 {
+                r11 = r11 &* 2 &+ (Int(p[k]) &- 48)
+                r31 = r31 &* 3 &+ (Int(p[16 &- k]) &- 48)
+            }
+            let idCheck = (12 &- (2 &* r11) % 11) % 11  // 10 stands for X, never equal to a digit
+            let codeCheck = (31 &- r31 % 31) % 31  // 10...30 are letters, never equal to a digit
+            let last = Int(p[17]) &- 48
+            if idCheck == last {
+                if evaluateResidentID(t, offset: offset, span: span, into: &sink) { return }
+            } else if ResidentIDValidator.hasStructure(t, today: today, minimumBirthYear: minimumBirthYear) {
+                sink.observed(.residentID, valid: false)
+            }
             evaluateCard(t, offset: offset, span: span, into: &sink)
-            evaluateCreditCode(t, offset: offset, span: span, into: &sink)
+            evaluateCreditCode(t, offset: offset, span: span, digitCheck: codeCheck == last, into: &sink)
         default:
             return
         }
@@ -240,17 +264,24 @@ struct TokenScanner {
         return true
     }
 
+    /// - Parameter digitCheck: For a candidate the caller knows to be all digits, whether its MOD 31 check
+    ///   character is right (already computed); nil otherwise.
     func evaluateCreditCode<Sink: DetectionSink>(
-        _ t: UnsafeBufferPointer<UInt8>, offset: Int, span: Int = 0, into sink: inout Sink
+        _ t: UnsafeBufferPointer<UInt8>, offset: Int, span: Int = 0, digitCheck: Bool? = nil, into sink: inout Sink
     ) {
         var allDigits = true
-        for b in t where b < 48 || b > 57 {
-            allDigits = false
-            break
+        if digitCheck == nil {
+            for b in t where b < 48 || b > 57 {
+                allDigits = false
+                break
+            }
         }
         // Column profiling judges every structured candidate (all-digit ones look like serial numbers).
         guard SocialCreditCodeValidator.hasStructure(t) else { return }
-        let verdict = SocialCreditCodeValidator.validate(t)
+        // All digits: the MOD 31 check is plain arithmetic (a digit's alphabet value is the digit itself).
+        // When it fails, so would `validate`; only candidates that pass it get the full validation.
+        let matches = digitCheck ?? (!allDigits || SocialCreditCodeValidator.digitCheckMatches(t))
+        let verdict = matches ? SocialCreditCodeValidator.validate(t) : nil
         if allDigits || verdict != nil { sink.observed(.socialCreditCode, valid: verdict != nil) }
         guard let verdict else { return }
         sink.detected(
@@ -267,9 +298,10 @@ struct TokenScanner {
     func scanGroups<Sink: DetectionSink>(
         _ base: UnsafePointer<UInt8>, _ n: Int, from start: Int, into sink: inout Sink
     ) -> Int? {
-        let cls = Self.classes.table
-        // Up to 7 groups; lengths packed 5 bits each into `shape`, starts kept in a small tuple.
-        var starts: (Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0)
+        let cls = classTable
+        // Up to 7 groups; lengths packed 5 bits each into `shape`. Groups are separated by exactly one
+        // byte, so group k starts at `start + Σ (length + 1)` of the groups before it: no start offsets are
+        // kept, and no local closures (their captured variables would be boxed and access-checked).
         var count = 0
         var shape: UInt64 = 0
         var i = start
@@ -284,10 +316,12 @@ struct TokenScanner {
             }
             let length = j - i
             guard count < 7, length < 32 else { return nil }
-            withUnsafeMutableBytes(of: &starts) { $0.storeBytes(of: i, toByteOffset: count * 8, as: Int.self) }
             shape = shape << 5 | UInt64(length)
             count += 1
             lastEnd = j
+            // Every shape accepted below starts with one of these two group lengths: reject the others
+            // (landlines such as 021-29416133, dates, ranges) as soon as the second group is read.
+            if count == 2, !Self.isShapePrefix(shape) { return nil }
             if j + 1 < n, base[j] == UInt8(ascii: " ") || base[j] == UInt8(ascii: "-"), base[j + 1] >= 48,
                 base[j + 1] <= 57
             {
@@ -297,14 +331,10 @@ struct TokenScanner {
             break
         }
         guard count >= 2 else { return nil }
-        func group(_ k: Int) -> Int {
-            withUnsafeBytes(of: starts) { $0.load(fromByteOffset: k * 8, as: Int.self) }
-        }
-        func lengthOf(_ k: Int) -> Int { Int(shape >> UInt64(5 * (count - 1 - k)) & 31) }
         var first = 0
         var offset = start
         // Country code for mobiles: 86 (after an optional +) or 0086.
-        let l0 = lengthOf(0)
+        let l0 = Self.groupLength(shape, count, 0)
         if (l0 == 2 && base[start] == 56 && base[start + 1] == 54)
             || (l0 == 4 && base[start] == 48 && base[start + 1] == 48 && base[start + 2] == 56 && base[start + 3] == 54)
         {
@@ -317,19 +347,25 @@ struct TokenScanner {
         switch (restCount, restShape) {
         case (3, Self.mobileShape), (1, 11): kind = .mobile
         case (3, Self.idShape) where first == 0: kind = .residentID
-        case (_, let s) where first == 0 && Self.cardShapes.contains(s) && restCount >= 2: kind = .bankCard
+        case (_, let s) where first == 0 && Self.isCardShape(s) && restCount >= 2: kind = .bankCard
         default: return nil
         }
         var total = 0
-        for k in first..<count { total += lengthOf(k) }
+        var from = start  // start of the first group kept
+        for k in 0..<count {
+            let length = Self.groupLength(shape, count, k)
+            if k < first { from += length + 1 } else { total += length }
+        }
         let found: Bool = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { buffer in
             var w = 0
+            var s = from
             for k in first..<count {
-                let s = group(k)
-                for b in 0..<lengthOf(k) {
+                let length = Self.groupLength(shape, count, k)
+                for b in 0..<length {
                     buffer[w] = base[s + b]
                     w += 1
                 }
+                s += length + 1
             }
             let t = UnsafeBufferPointer(buffer)
             let hasX = t[total - 1] == UInt8(ascii: "X") || t[total - 1] == UInt8(ascii: "x")
@@ -343,6 +379,25 @@ struct TokenScanner {
         return found ? lastEnd : nil
     }
 
+    /// Whether the first two group lengths (packed) can start an accepted shape: 86 or 0086 then 3-4-4 or
+    /// 11 digits, mobile 3-4-4, ID 6-8-4, cards 4-4-…, 4-6-5 and 6-13.
+    @inline(__always)
+    static func isShapePrefix(_ pair: UInt64) -> Bool {
+        switch pair {
+        case 2 << 5 | 3, 2 << 5 | 11, 4 << 5 | 3, 4 << 5 | 11, 3 << 5 | 4, 6 << 5 | 8, 4 << 5 | 4, 4 << 5 | 6,
+            6 << 5 | 13:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Length of group `k` (0-based) of `count` groups packed 5 bits each, first group highest.
+    @inline(__always)
+    static func groupLength(_ shape: UInt64, _ count: Int, _ k: Int) -> Int {
+        Int(truncatingIfNeeded: shape >> UInt64(5 * (count - 1 - k)) & 31)
+    }
+
     static let highBits: UInt64 = 0x8080_8080_8080_8080
     static let lowBits: UInt64 = 0x0101_0101_0101_0101
     static let allEF: UInt64 = 0xEFEF_EFEF_EFEF_EFEF
@@ -354,10 +409,14 @@ struct TokenScanner {
     /// Packed group shapes (5 bits per group length).
     static let mobileShape: UInt64 = 3 << 10 | 4 << 5 | 4
     static let idShape: UInt64 = 6 << 10 | 8 << 5 | 4
-    static let cardShapes: Set<UInt64> = {
-        let shapes: [[Int]] = [[4, 4, 4, 4], [4, 4, 4, 4, 1], [4, 4, 4, 4, 2], [4, 4, 4, 4, 3], [4, 6, 5], [6, 13]]
-        return Set(shapes.map { $0.reduce(UInt64(0)) { $0 << 5 | UInt64($1) } })
-    }()
+    /// Whether a packed group shape is a card grouping: 4-4-4-4, 4-4-4-4-1/2/3, 4-6-5 (AmEx) or 6-13 (a
+    /// comparison chain: no hashing, no lazily initialised global).
+    @inline(__always)
+    static func isCardShape(_ s: UInt64) -> Bool {
+        let four: UInt64 = 4 << 15 | 4 << 10 | 4 << 5 | 4
+        return s == four || (s >> 5 == four && s & 31 >= 1 && s & 31 <= 3) || s == 4 << 10 | 6 << 5 | 5
+            || s == 6 << 5 | 13
+    }
 
     // MARK: - E-mail
 
@@ -419,7 +478,7 @@ struct TokenScanner {
         var k = end + 1
         while k < n, base[k] == UInt8(ascii: "0") { k += 1 }
         if k < n {
-            let c = Self.classes.table[Int(base[k])]
+            let c = classTable[Int(base[k])]
             if c != 0 && c != 4 { return true }  // a non-zero fraction digit or an exponent letter
         }
         return false

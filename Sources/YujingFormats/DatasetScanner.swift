@@ -91,8 +91,10 @@ struct ScanningSink: CellSink {
     }
 
     mutating func cell(_ value: UnsafeRawBufferPointer, at position: CellPosition) {
-        session.scan(value, field: position.field, line: position.line, record: position.record, row: position.row)
-        if session.hasReadyFindings { emit(session.drain()) }
+        guard value.count >= DetectionSession.minimumValueLength else { return }
+        if session.scan(value, field: position.field, line: position.line, record: position.record, row: position.row) {
+            emit(session.drain())
+        }
     }
 
     mutating func endTable() {
