@@ -198,6 +198,18 @@ final class LogTailer {
         for item in rest {
             let fingerprint = FileFingerprint.of(descriptor: item.descriptor)
             let key = TrackedFile.makeKey(item.identity, fingerprint)
+            // A copy of a truncated file that is still being written (copytruncate while the agent was down): it
+            // starts like the gone file but does not yet reach the gone file's offset. Wait for it; tracked now, it
+            // would be read from its start and its acknowledged lines sent again under new batch ids.
+            if fingerprint.length > 0, Self.isYoung(item.descriptor),
+                ghosts.contains(where: {
+                    $0.position.fingerprint.length > 0 && item.size < $0.position.offset
+                        && $0.position.fingerprint.matches(descriptor: item.descriptor)
+                })
+            {
+                Glibc.close(item.descriptor)
+                continue
+            }
             if fingerprint.length > 0,
                 let index = ghosts.firstIndex(where: {
                     $0.position.fingerprint.length > 0 && item.size >= $0.position.offset
@@ -227,6 +239,13 @@ final class LogTailer {
             }
         }
         return starts
+    }
+
+    /// Whether a file was modified within the last two seconds (a copy may still be being written).
+    static func isYoung(_ descriptor: Int32) -> Bool {
+        guard let info = FileIO.status(descriptor: descriptor) else { return false }
+        let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        return Date().timeIntervalSince1970 - modified < 2
     }
 
     @discardableResult

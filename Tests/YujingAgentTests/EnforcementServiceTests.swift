@@ -145,6 +145,10 @@ import Testing
         let task = Task { await service.run() }
         defer { task.cancel() }
         #expect(try await waitFor { center.reports.count >= 2 })
+        // Stop the retries first: each attempt writes the include, tests it and takes it back, so a check made
+        // during an attempt would see the file.
+        task.cancel()
+        await task.value
         for report in center.reports {
             let nginx = try #require(report["nginx"] as? [String: Any])
             #expect(nginx["status"] as? String == "failed")

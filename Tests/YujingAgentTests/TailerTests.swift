@@ -121,6 +121,31 @@ import Testing
         #expect(second.batchIDs[0].hasPrefix(checkpoint.key + "@\(checkpoint.offset)-"))
     }
 
+    @Test func aCopyStillBeingWrittenAfterARestartContinuesAtTheCheckpoint() throws {
+        // copytruncate while the agent was down: at restart the log is truncated and its copy is only half written.
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let log = directory.file("p.log")
+        try append(log, TailerHarness.lines("p", 0..<100))
+        let first = TailerHarness(directory: directory, globs: [log + "*"])
+        try first.drain()
+        let checkpoint = try #require(first.lastPositions.values.first)
+        try append(log, TailerHarness.lines("p", 100..<120))  // written, not read before the rotation
+        let whole = try Data(contentsOf: URL(fileURLWithPath: log))
+        let copy = directory.file("p.log.1")
+        try whole.prefix(Int(checkpoint.offset) / 2).write(to: URL(fileURLWithPath: copy))
+        #expect(truncate(log, 0) == 0)
+        try append(log, TailerHarness.lines("q", 0..<10))
+        let second = TailerHarness(directory: directory, globs: [log + "*"], firstRun: false, resume: [checkpoint])
+        try second.drain()
+        #expect(second.paths == TailerHarness.expected("q", 0..<10), "the half-written copy must wait")
+        try whole.write(to: URL(fileURLWithPath: copy))  // the copy is complete
+        try second.drain()
+        #expect(
+            second.paths.sorted()
+                == (TailerHarness.expected("q", 0..<10) + TailerHarness.expected("p", 100..<120)).sorted())
+    }
+
     @Test func aReusedInodeWithOtherContentIsReadFromItsStart() throws {
         let directory = try TestDirectory()
         defer { directory.remove() }
