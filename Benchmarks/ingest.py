@@ -7,7 +7,7 @@ then N senders post pre-encoded batches of access events. Prints events/s (wall 
     Benchmarks/ingest.py [--bin .build/release/yujing] [--senders 2] [--batches 100] [--batch-size 1000] [--gzip]
                          [--ips-per-key K]
 """
-import argparse, gzip, json, os, socket, subprocess, sys, tempfile, threading, time, urllib.request
+import argparse, gzip, json, multiprocessing, os, socket, subprocess, sys, tempfile, time, urllib.request
 
 def free_port():
     with socket.socket() as s:
@@ -62,34 +62,50 @@ def main():
                 body = json.dumps({"agent": f"bench-{s}", "batch_id": str(b), "events": events}).encode()
                 mine.append(gzip.compress(body) if a.gzip else body)
             bodies.append(mine)
-        errors = []
-        warnings = []
-        latencies = []
-        def send(mine):
+        # Each sender is its own process with one keep-alive connection, like an agent: Python threads sharing
+        # the GIL and a new connection per request slowed the senders more than the daemon.
+        def send(mine, go, results):
+            import http.client
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection.connect()
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            if a.gzip:
+                headers["Content-Encoding"] = "gzip"
+            warnings, latencies, errors = 0, [], []
+            go.wait()
             for body in mine:
-                req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/ingest", data=body, method="POST")
-                req.add_header("Authorization", f"Bearer {token}")
-                req.add_header("Content-Type", "application/json")
-                if a.gzip:
-                    req.add_header("Content-Encoding", "gzip")
                 try:
                     sent = time.perf_counter()
-                    with urllib.request.urlopen(req, timeout=60) as r:
-                        warnings.append(json.loads(r.read()).get("warnings", 0))
+                    connection.request("POST", "/api/v1/ingest", body=body, headers=headers)
+                    response = connection.getresponse()
+                    answer = response.read()
                     latencies.append(time.perf_counter() - sent)
+                    if response.status != 200:
+                        errors.append(f"HTTP {response.status}: {answer[:200]!r}")
+                    else:
+                        warnings += json.loads(answer).get("warnings", 0)
                 except Exception as e:
                     errors.append(str(e))
+            results.put((warnings, latencies, errors))
         def cpu():
             with open(f"/proc/{server.pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        threads = [threading.Thread(target=send, args=(m,)) for m in bodies]
+        go = multiprocessing.Event()
+        results = multiprocessing.Queue()
+        senders = [multiprocessing.Process(target=send, args=(m, go, results)) for m in bodies]
+        for p in senders: p.start()
+        time.sleep(0.5)  # connected and waiting
         cpu_start = cpu()
         start = time.perf_counter()
-        for t in threads: t.start()
-        for t in threads: t.join()
+        go.set()
+        collected = [results.get() for _ in senders]
         elapsed = time.perf_counter() - start
         server_cpu = cpu() - cpu_start
+        for p in senders: p.join()
+        warnings = [w for w, _, _ in collected]
+        latencies = [x for _, l, _ in collected for x in l]
+        errors = [x for _, _, e in collected for x in e]
         total = a.senders * a.batches * a.batch_size
         print(f"ingest: {total} events in {elapsed:.2f} s from {a.senders} senders "
               f"({a.batch_size}/batch{', gzip' if a.gzip else ''}): {total / elapsed:,.0f} events/s; "

