@@ -21,6 +21,7 @@ def main():
     ap.add_argument("--batches", type=int, default=100, help="batches per sender")
     ap.add_argument("--batch-size", type=int, default=1000)
     ap.add_argument("--gzip", action="store_true")
+    ap.add_argument("--rules", help="rule folder (default: the shipped Alerts/; an empty folder measures storing alone)")
     ap.add_argument("--ips-per-key", type=int, default=0,
                     help="0: every event from a new IP (stress: each app key trips abuse.app-key-sharing); "
                          "K: each of the 5,000 app keys calls from K fixed addresses (ordinary traffic)")
@@ -29,8 +30,9 @@ def main():
     work = tempfile.mkdtemp(prefix="yujing-ingest-")
     port = free_port()
     config = os.path.join(work, "yujing.yaml")
+    rules = a.rules or os.path.join(root, "Alerts")
     with open(config, "w") as f:
-        f.write(f"database: {work}/yujing.sqlite\nport: {port}\nrules: {root}/Alerts\nwatermark_tick_seconds: 0\n")
+        f.write(f"database: {work}/yujing.sqlite\nport: {port}\nrules: {rules}\nwatermark_tick_seconds: 0\n")
     token = subprocess.check_output([a.bin, "token", "create", "--config", config, "--role", "agent",
                                      "--name", "bench"], text=True).strip()
     server = subprocess.Popen([a.bin, "serve", "--config", config, "--log-level", "warning"])
