@@ -29,8 +29,6 @@ public struct DetectionSession {
     static let maximumProfiledFields = 4_096
     /// Most findings held back for one undecided column before it is decided on the evidence so far.
     static let maximumHeldPerColumn = 4 * ColumnProfile.decisionSample
-    /// No identifier is shorter than this many bytes (an 8-character permit or `a@qq.com`).
-    static let shortestIdentifier = 8
 
     /// What the session knows about one field.
     struct FieldState {
@@ -157,7 +155,7 @@ public struct DetectionSession {
     public mutating func scan(
         _ value: UnsafeRawBufferPointer, field: Int, line: Int, record: Int, row: Int = 0
     ) -> Bool {
-        guard value.count >= Self.shortestIdentifier else { return !ready.isEmpty }
+        guard value.count >= Self.minimumValueLength else { return !ready.isEmpty }
         current = CurrentValue(field: field, line: line, record: record, row: row)
         currentBuffer = value
         let scanner = detector.scanner
@@ -166,8 +164,8 @@ public struct DetectionSession {
         return !ready.isEmpty
     }
 
-    /// Values shorter than this many bytes cannot hold an identifier; ``scan(_:field:line:record:row:)``
-    /// ignores them, and callers may skip the call.
+    /// No identifier is shorter than this many bytes (an 8-character permit or `a@qq.com`):
+    /// ``scan(_:field:line:record:row:)`` ignores shorter values, and callers may skip the call.
     @inlinable public static var minimumValueLength: Int { 8 }
 
     /// The current table ends: undecided columns are decided on the evidence seen.

@@ -14,10 +14,15 @@ final class BatchStoreQueue: @unchecked Sendable {
     private let database: YujingDatabase
     private let queue = DispatchQueue(label: "yujing.pipeline.store")
     private let lock = NSLock()
-    private var pending: [(batch: IngestBatch, receivedMillis: Int64, ticket: StoreTicket)] = []
+    private var pending: [Pending] = []
     private var draining = false
     /// Most batches committed in one transaction.
     let maxGroup: Int
+
+    private struct Pending {
+        var request: YujingDatabase.BatchRequest
+        var ticket: StoreTicket
+    }
 
     /// Creates the queue.
     /// - Parameters:
@@ -36,7 +41,9 @@ final class BatchStoreQueue: @unchecked Sendable {
     func submit(_ batch: IngestBatch, receivedMillis: Int64) -> StoreTicket {
         let ticket = StoreTicket()
         let schedule = lock.withLock { () -> Bool in
-            pending.append((batch, receivedMillis, ticket))
+            let request = YujingDatabase.BatchRequest(
+                agent: batch.agent, batchID: batch.batchID, items: batch.items, receivedMillis: receivedMillis)
+            pending.append(Pending(request: request, ticket: ticket))
             if draining { return false }
             draining = true
             return true
@@ -52,18 +59,14 @@ final class BatchStoreQueue: @unchecked Sendable {
 
     private func drain() {
         while true {
-            let group = lock.withLock { () -> [(batch: IngestBatch, receivedMillis: Int64, ticket: StoreTicket)] in
+            let group = lock.withLock { () -> [Pending] in
                 let taken = Array(pending.prefix(maxGroup))
                 pending.removeFirst(taken.count)
                 if taken.isEmpty { draining = false }
                 return taken
             }
             if group.isEmpty { return }
-            let requests = group.map {
-                YujingDatabase.BatchRequest(
-                    agent: $0.batch.agent, batchID: $0.batch.batchID, items: $0.batch.items,
-                    receivedMillis: $0.receivedMillis)
-            }
+            let requests = group.map(\.request)
             let results: [Result<IngestOutcome, StoreError>]
             do {
                 results = try database.storeBatches(requests).map { .success($0) }
