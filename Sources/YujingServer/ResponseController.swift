@@ -23,6 +23,7 @@ struct ResponseController {
         group.get("datasets", use: listDatasets)
         group.put("datasets/{id}", use: putDataset)
         group.get("datasets/{id}/traceback", use: traceback)
+        group.get("subjects/{kind}/{id}/activity", use: activity)
         group.get("applications", use: listApplications)
         group.post("applications", use: addApplications)
         group.get("withdrawals", use: listWithdrawals)
@@ -259,6 +260,37 @@ struct ResponseController {
             subjects: Set(rows.map { "\($0.subjectKind):\($0.subject)" }).count,
             requests: rows.reduce(0) { $0 + $1.count }, bytes: rows.reduce(0) { $0 + $1.bytes }, rows: views)
         return try document.response(from: request, context: context)
+    }
+
+    // MARK: Activity
+
+    /// The subject kinds an activity query takes: those of ``Subject/Kind``, and `ip` for requests with no subject.
+    static let activityKinds: Set<String> = Set(Subject.Kind.allCases.map(\.rawValue)).union(["ip"])
+
+    /// What one data user (or client address) requested since a time (default: the last 7 days), per dataset and
+    /// channel: the investigator's reverse of the traceback (Art. 18).
+    @Sendable func activity(request: Request, context: YujingRequestContext) async throws -> ActivityDocument {
+        _ = try context.require(Self.tracers)
+        let kind = try context.parameters.require("kind")
+        guard Self.activityKinds.contains(kind) else {
+            throw HTTPError(
+                .badRequest, message: "kind: expected one of \(Self.activityKinds.sorted().joined(separator: ", "))")
+        }
+        // Path parameters arrive percent-encoded (query parameters are decoded by Hummingbird).
+        let raw = try context.parameters.require("id")
+        let id = raw.removingPercentEncoding ?? raw
+        let query = request.uri.queryParameters
+        let now = Self.now()
+        let until = try Self.time(query["until"].map(String.init), field: "until") ?? now
+        let since = try Self.time(query["since"].map(String.init), field: "since") ?? until - 7 * 86_400_000
+        guard since <= until else { throw HTTPError(.badRequest, message: "since: after until") }
+        let rows = try WarningsController.store {
+            try database.activity(subjectKind: kind, subject: id, sinceMillis: since, untilMillis: until)
+        }
+        return ActivityDocument(
+            subject_kind: kind, subject: id, since: WarningView.time(since), until: WarningView.time(until),
+            datasets: Set(rows.compactMap(\.dataset)).count, requests: rows.reduce(0) { $0 + $1.count },
+            bytes: rows.reduce(0) { $0 + $1.bytes }, rows: rows.map(ActivityView.init))
     }
 
     // MARK: Withdrawals

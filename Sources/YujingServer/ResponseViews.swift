@@ -152,6 +152,41 @@ struct TracebackDocument: ResponseEncodable {
     var rows: [TracebackView]
 }
 
+/// One row of a subject's activity.
+struct ActivityView: Encodable {
+    var dataset: String?
+    var channel: String
+    var count: Int
+    var obtained: Int
+    var first: String
+    var last: String
+    var bytes: Int64
+    var addresses: Int
+
+    init(_ row: ActivityRow) {
+        dataset = row.dataset
+        channel = row.channel
+        count = row.count
+        obtained = row.obtained
+        first = WarningView.time(row.firstMillis)
+        last = WarningView.time(row.lastMillis)
+        bytes = row.bytes
+        addresses = row.addresses
+    }
+}
+
+/// `GET /api/v1/subjects/{kind}/{id}/activity`: what one data user requested, per dataset and channel.
+struct ActivityDocument: ResponseEncodable {
+    var subject_kind: String
+    var subject: String
+    var since: String
+    var until: String
+    var datasets: Int
+    var requests: Int
+    var bytes: Int64
+    var rows: [ActivityView]
+}
+
 /// One entry of the public notice: the measure, the ground and the period, the subject per policy, nothing else.
 struct NoticeEntry: Encodable {
     var id: Int64

@@ -45,13 +45,21 @@ extension YujingDatabase {
     /// - Returns: One outcome per batch, in order.
     /// - Throws: ``StoreError``.
     public func storeBatches(_ batches: [BatchRequest]) throws(StoreError) -> [IngestOutcome] {
-        try write { db -> [IngestOutcome] in
-            try batches.map { try Self.insert($0, into: db) }
+        var fresh: Set<PresenceKey> = []
+        let outcomes = try write { db -> [IngestOutcome] in
+            var presence = try PresenceRecorder(known: self.presence.snapshot(), db: db)
+            let outcomes = try batches.map { try Self.insert($0, into: db, presence: &presence) }
+            fresh = presence.fresh
+            return outcomes
         }
+        presence.remember(fresh)  // committed: later transactions may skip these rows
+        return outcomes
     }
 
     /// Inserts one batch inside the caller's transaction.
-    static func insert(_ batch: BatchRequest, into db: Database) throws -> IngestOutcome {
+    static func insert(
+        _ batch: BatchRequest, into db: Database, presence: inout PresenceRecorder
+    ) throws -> IngestOutcome {
         let (agent, batchID, items, receivedMillis) = (batch.agent, batch.batchID, batch.items, batch.receivedMillis)
         let seen = try Bool.fetchOne(
             db, sql: "SELECT 1 FROM ingest_batch WHERE agent = ? AND batch_id = ?", arguments: [agent, batchID])
@@ -98,6 +106,7 @@ extension YujingDatabase {
                 try Self.bindText(e.userAgent, sqlite, 15)
                 if let drill = e.drillID { try Self.bindText(drill, sqlite, 16) }
                 try access.execute()
+                try presence.record(e)
             case .finding(let f):
                 let e = f.event
                 try finding.execute(arguments: [
@@ -139,6 +148,10 @@ extension YujingDatabase {
                 try db.execute(sql: "DELETE FROM \(table) WHERE time_ms < ?", arguments: [millis])
                 deleted += db.changesCount
             }
+            // Hours that ended before the cut-off (a partly purged hour keeps its row until the next purge).
+            try db.execute(
+                sql: "DELETE FROM access_presence WHERE hour_ms + ? <= ?", arguments: [PresenceKey.hourMillis, millis])
+            presence.clear()
             return deleted
         }
     }

@@ -7,6 +7,8 @@ import GRDB
 public struct YujingDatabase: Sendable {
     /// The underlying writer (a `DatabasePool` on disk, a `DatabaseQueue` in memory).
     public let writer: any DatabaseWriter
+    /// Presence rows known to be committed (see ``PresenceCache``).
+    let presence = PresenceCache()
 
     /// Wraps a writer and runs the migrations.
     /// - Parameter writer: A GRDB database writer.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import YujingCore
 import YujingResponse
 import YujingRules
 
@@ -165,6 +166,53 @@ struct TraceCommand: AsyncParsableCommand {
                     + "\(OperatorOutput.text(document["subjects"])) subjects, \(OperatorOutput.text(document["requests"])) requests")
             print(OperatorOutput.table(["KIND", "SUBJECT", "CHANNEL", "COUNT", "FIRST", "LAST", "BYTES"], rows), terminator: "")
         } catch { OperatorOutput.fail(error, command: "trace") }
+    }
+}
+
+/// `yujing activity SUBJECT`: what one data user requested, per dataset (the reverse of `trace`).
+struct ActivityCommand: AsyncParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    static let configuration = CommandConfiguration(
+        commandName: "activity",
+        abstract: "What one data user (or address) requested, per dataset and channel, in a time range (Art. 18).")
+    @Argument(help: "app_key:KEY, user:ID, token:TOKEN or ip:ADDRESS (a bare address or key is guessed).")
+    var subject: String
+    @Option(name: .long, help: "From (RFC 3339 or YYYY-MM-DD; default: 7 days before --until).") var since: String?
+    @Option(name: .long, help: "Until (RFC 3339 or YYYY-MM-DD; default: now).") var until: String?
+    @Option(name: .long, help: "Output: table or json.") var format: Format = .table
+    @OptionGroup var server: ServerOptions
+
+    func run() async throws {
+        do {
+            var (kind, id) = RestrictCommand.parseSubject(subject)
+            if kind == "cidr" { kind = "ip" }
+            var query: [String] = []
+            if let since { query.append("since=\(since)") }
+            if let until { query.append("until=\(until)") }
+            var allowed = CharacterSet.urlPathAllowed
+            allowed.remove(charactersIn: "/%")
+            let encoded = id.addingPercentEncoding(withAllowedCharacters: allowed) ?? id
+            let path =
+                "api/v1/subjects/\(kind)/\(encoded)/activity" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+            let document = try await server.client().object("GET", path)
+            if format == .json {
+                OperatorOutput.printJSON(document)
+                return
+            }
+            let rows = (document["rows"] as? [[String: Any]] ?? []).map { row in
+                ["dataset", "channel", "count", "obtained", "first", "last", "bytes", "addresses"].map {
+                    $0 == "dataset" && row[$0] == nil ? "-" : OperatorOutput.text(row[$0])
+                }
+            }
+            let shown = Subject.Kind(rawValue: kind).map { Subject(kind: $0, id: id).description } ?? "\(kind):\(id)"
+            print(
+                "\(shown) from \(OperatorOutput.text(document["since"])) to \(OperatorOutput.text(document["until"])): "
+                    + "\(OperatorOutput.text(document["datasets"])) datasets, \(OperatorOutput.text(document["requests"])) requests")
+            print(
+                OperatorOutput.table(["DATASET", "CHANNEL", "COUNT", "OBTAINED", "FIRST", "LAST", "BYTES", "ADDRS"], rows),
+                terminator: "")
+        } catch { OperatorOutput.fail(error, command: "activity") }
     }
 }
 

@@ -9,7 +9,7 @@ struct Yujing: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ScanCommand.self, ReplayCommand.self, ServeCommand.self, AgentCommand.self, TokenCommand.self,
-            AuditCommand.self, WithdrawCommand.self, WithdrawalsCommand.self, RestoreCommand.self, TraceCommand.self,
+            AuditCommand.self, WithdrawCommand.self, WithdrawalsCommand.self, RestoreCommand.self, TraceCommand.self, ActivityCommand.self,
             RestrictCommand.self, LiftCommand.self, RestrictionsCommand.self, DrillCommand.self, AlertsCommand.self,
             AgentsCommand.self,
         ]

@@ -241,6 +241,14 @@ import Testing
         let (csvStatus, csv, _) = try stack.cli(["trace", "ds-bus", "--format", "csv"])
         #expect(csvStatus == 0)
         #expect(csv.hasPrefix("subject_kind,subject,channel,count,first,last,bytes,addresses"))
+        // The investigator's reverse view: what one of them requested, with the key shown masked.
+        if let someone = obtained.sorted().first {
+            let (activityStatus, activity, _) = try stack.cli(["activity", "app_key:\(someone)"])
+            #expect(activityStatus == 0)
+            #expect(activity.contains("ds-bus"), "\(activity)")
+            #expect(activity.contains("app_key:\(someone.prefix(4))…\(someone.suffix(4))"), "\(activity)")
+            #expect(!activity.contains(someone))
+        }
 
         // The owner agency was told.
         let notice = try await stack.wait(60, "the owner notice") { () -> String? in

@@ -152,6 +152,34 @@ final class FakePlatform: Sendable {
                 #expect(csv.text.hasPrefix("subject_kind,subject,channel,count,first,last,bytes,addresses\r\n"))
                 #expect(csv.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 4)
 
+                // The reverse question, for an investigator: what did one subject request (Art. 18)?
+                let activity = try await client.execute(
+                    uri: "/api/v1/subjects/app_key/ak-alpha-000000001/activity", method: .get,
+                    headers: daemon.headers(.analyst)
+                ).json()
+                let activityRows = try #require(activity["rows"] as? [[String: Any]])
+                #expect(activityRows.count == 1)
+                #expect(activityRows.first?["dataset"] as? String == "ds-clinics")
+                #expect(activityRows.first?["count"] as? Int == 2)
+                #expect(activityRows.first?["obtained"] as? Int == 2)
+                #expect(activity["requests"] as? Int == 2)
+                let other = try await client.execute(
+                    uri: "/api/v1/subjects/app_key/ak-other-000000006/activity", method: .get,
+                    headers: daemon.headers(.auditor)
+                ).json()
+                #expect((other["rows"] as? [[String: Any]])?.first?["dataset"] as? String == "ds-other")
+                let encoded = try await client.execute(
+                    uri: "/api/v1/subjects/app_key/ak%2Dalpha%2D000000001/activity", method: .get,
+                    headers: daemon.headers(.analyst)
+                ).json()
+                #expect(encoded["requests"] as? Int == 2)
+                try await client.execute(
+                    uri: "/api/v1/subjects/app_key/ak-alpha-000000001/activity", method: .get, headers: daemon.headers(.agent)
+                ) { #expect($0.status == .forbidden) }
+                try await client.execute(
+                    uri: "/api/v1/subjects/bogus/x/activity", method: .get, headers: daemon.headers(.analyst)
+                ) { #expect($0.status == .badRequest) }
+
                 // The owner was told, signed, with credentials masked.
                 let notice = try await Self.poll { platform.ownerNotices.withLock { $0.first } }
                 let received = try #require(notice, "the owner agency got no notice")
