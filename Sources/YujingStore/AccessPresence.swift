@@ -1,13 +1,15 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import YujingCore
 
 /// One row of `access_presence`: this subject (or, with no subject, this client address) made at least one request
 /// for this dataset (`""`: none) in this hour.
 ///
 /// It answers an investigator's "what did this data user access?" without indexing every access event by subject:
-/// ingest writes a row the first time a pair is seen in an hour instead of inserting each event into a second
-/// B-tree at a random place, and the events themselves are then read through the dataset index, hour by hour.
+/// ingest writes a row the first time a pair is seen in an hour (again after a restart, so readers use DISTINCT)
+/// instead of inserting each event into a second B-tree at a random place, and the events themselves are then read
+/// through the dataset index, hour by hour.
 struct PresenceKey: Hashable, Sendable {
     var who: String
     var whoKind: String
@@ -35,65 +37,96 @@ struct PresenceKey: Hashable, Sendable {
     }
 }
 
-/// The presence rows known to be committed, so that ingest skips the insert for a pair already recorded this hour.
+/// The presence keys recorded lately, so that ingest skips the insert for a pair already recorded this hour.
 ///
-/// A cache only: a key missing here costs one `INSERT OR IGNORE`, never a wrong answer. Keys enter it after their
-/// transaction commits (``remember(_:)``), so a rolled-back batch cannot make a later one skip its row. Bounded: it
-/// keeps the latest hours and starts over when it holds more than `capacity` keys.
+/// A cache only: a key missing here costs one more row (readers use DISTINCT), never a wrong answer. A transaction
+/// adds its keys as it records them; should it roll back, the store empties the cache (``clear()``), so a later batch
+/// cannot skip a row that was never committed. Bounded by `capacity` keys per hour kept (see ``PresenceMemory``).
 final class PresenceCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var known: Set<PresenceKey> = []
-    private var latestHour = Int64.min
-    let capacity: Int
+    private var memory: PresenceMemory
 
-    init(capacity: Int = 250_000) {
-        self.capacity = capacity
+    init(capacity: Int = 100_000) {
+        memory = PresenceMemory(capacity: capacity)
     }
 
-    /// The committed keys, for lookups during one transaction (a copy-on-write reference, not a copy).
-    func snapshot() -> Set<PresenceKey> {
-        lock.withLock { known }
+    /// Runs a transaction's recording with the cache (serialized: one writer at a time).
+    func withMemory<T>(_ body: (inout PresenceMemory) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&memory)
     }
 
-    /// Adds keys whose rows were committed.
-    func remember(_ fresh: Set<PresenceKey>) {
-        guard !fresh.isEmpty else { return }
-        lock.withLock {
-            let newest = fresh.lazy.map(\.hourMillis).max() ?? latestHour
-            if newest > latestHour {
-                latestHour = newest
-                // Late events older than the previous hour are rare: they pay one INSERT OR IGNORE each.
-                let oldest = latestHour - PresenceKey.hourMillis
-                known = known.filter { $0.hourMillis >= oldest }
-            }
-            if known.count + fresh.count > capacity { known.removeAll(keepingCapacity: true) }
-            known.formUnion(fresh)
-        }
-    }
-
-    /// Forgets everything (after rows were deleted).
+    /// Forgets everything (after a rollback or a purge).
     func clear() {
-        lock.withLock { known.removeAll() }
+        withMemory { $0.clear() }
     }
 }
 
-/// Writes the presence rows of one transaction: at most one `INSERT OR IGNORE` per key not yet recorded.
-struct PresenceRecorder {
-    private let known: Set<PresenceKey>
-    private(set) var fresh: Set<PresenceKey> = []
-    private let statement: Statement
+/// The state of ``PresenceCache``: the keys of the latest hour, of the hour before it, and of earlier hours (late
+/// events), each set starting over when it reaches `capacity`.
+struct PresenceMemory {
+    private var current: Set<PresenceKey> = []
+    private var previous: Set<PresenceKey> = []
+    private var older: Set<PresenceKey> = []
+    private var latestHour: Int64?
+    let capacity: Int
 
-    init(known: Set<PresenceKey>, db: Database) throws {
-        self.known = known
-        statement = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO access_presence (who, who_kind, hour_ms, dataset) VALUES (?, ?, ?, ?)")
+    init(capacity: Int) {
+        self.capacity = capacity
     }
 
-    /// Records an access event's key unless it is known.
-    mutating func record(_ event: AccessEvent) throws {
+    /// Adds a key; `false` when it was there already.
+    mutating func insert(_ key: PresenceKey) -> Bool {
+        let hour = key.hourMillis
+        if let latest = latestHour, hour <= latest {
+            if hour == latest { return Self.insert(key, into: &current, capacity: capacity) }
+            if hour == latest - PresenceKey.hourMillis { return Self.insert(key, into: &previous, capacity: capacity) }
+            return Self.insert(key, into: &older, capacity: capacity)
+        }
+        // A new hour: the sets move down instead of being filtered.
+        let next = latestHour.map { hour - $0 == PresenceKey.hourMillis } ?? false
+        previous = next ? current : []
+        current = []
+        older = []
+        latestHour = hour
+        return Self.insert(key, into: &current, capacity: capacity)
+    }
+
+    private static func insert(_ key: PresenceKey, into set: inout Set<PresenceKey>, capacity: Int) -> Bool {
+        if set.count >= capacity { set.removeAll(keepingCapacity: true) }
+        return set.insert(key).inserted
+    }
+
+    mutating func clear() {
+        current = []
+        previous = []
+        older = []
+        latestHour = nil
+    }
+}
+
+/// Writes the presence rows of one transaction: one row per key the cache does not hold.
+struct PresenceRecorder {
+    private let statement: Statement
+
+    init(db: Database) throws {
+        statement = try db.cachedStatement(
+            sql: "INSERT INTO access_presence (who, who_kind, hour_ms, dataset) VALUES (?, ?, ?, ?)")
+    }
+
+    /// Records an access event's key unless the cache holds it.
+    func record(_ event: AccessEvent, memory: inout PresenceMemory) throws {
         let key = PresenceKey(event)
-        guard !known.contains(key), fresh.insert(key).inserted else { return }
-        try statement.execute(arguments: [key.who, key.whoKind, key.hourMillis, key.dataset])
+        guard memory.insert(key) else { return }
+        // Bound straight through the C API, like the access rows (see `YujingDatabase.insert`).
+        statement.setUncheckedArguments(StatementArguments())
+        let sqlite = statement.sqliteStatement
+        try YujingDatabase.bindText(key.who, sqlite, 1)
+        try YujingDatabase.bindText(key.whoKind, sqlite, 2)
+        try YujingDatabase.check(sqlite3_bind_int64(sqlite, 3, key.hourMillis))
+        try YujingDatabase.bindText(key.dataset, sqlite, 4)
+        try statement.execute()
     }
 }
 
@@ -135,7 +168,7 @@ extension YujingDatabase {
             let cells = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT hour_ms, dataset FROM access_presence
+                    SELECT DISTINCT hour_ms, dataset FROM access_presence
                     WHERE who = ? AND who_kind = ? AND hour_ms >= ? AND hour_ms <= ? ORDER BY dataset, hour_ms
                     """,
                 arguments: [subject, subjectKind, PresenceKey.hour(of: sinceMillis), untilMillis])

@@ -45,20 +45,34 @@ extension YujingDatabase {
     /// - Returns: One outcome per batch, in order.
     /// - Throws: ``StoreError``.
     public func storeBatches(_ batches: [BatchRequest]) throws(StoreError) -> [IngestOutcome] {
-        var fresh: Set<PresenceKey> = []
-        let outcomes = try write { db -> [IngestOutcome] in
-            var presence = try PresenceRecorder(known: self.presence.snapshot(), db: db)
-            let outcomes = try batches.map { try Self.insert($0, into: db, presence: &presence) }
-            fresh = presence.fresh
-            return outcomes
+        do {
+            return try writer.writeWithoutTransaction { db -> [IngestOutcome] in
+                var outcomes: [IngestOutcome] = []
+                do {
+                    try db.inTransaction {
+                        let recorder = try PresenceRecorder(db: db)
+                        outcomes = try presence.withMemory { memory in
+                            try batches.map { try Self.insert($0, into: db, presence: recorder, memory: &memory) }
+                        }
+                        return .commit
+                    }
+                } catch {
+                    // Rolled back: the cache may hold keys whose rows were never committed.
+                    presence.clear()
+                    throw error
+                }
+                return outcomes
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .database("\(error)")
         }
-        presence.remember(fresh)  // committed: later transactions may skip these rows
-        return outcomes
     }
 
     /// Inserts one batch inside the caller's transaction.
     static func insert(
-        _ batch: BatchRequest, into db: Database, presence: inout PresenceRecorder
+        _ batch: BatchRequest, into db: Database, presence: PresenceRecorder, memory: inout PresenceMemory
     ) throws -> IngestOutcome {
         let (agent, batchID, items, receivedMillis) = (batch.agent, batch.batchID, batch.items, batch.receivedMillis)
         let seen = try Bool.fetchOne(
@@ -106,7 +120,7 @@ extension YujingDatabase {
                 try Self.bindText(e.userAgent, sqlite, 15)
                 if let drill = e.drillID { try Self.bindText(drill, sqlite, 16) }
                 try access.execute()
-                try presence.record(e)
+                try presence.record(e, memory: &memory)
             case .finding(let f):
                 let e = f.event
                 try finding.execute(arguments: [

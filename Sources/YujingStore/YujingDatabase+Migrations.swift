@@ -251,22 +251,25 @@ extension YujingDatabase {
             try db.alter(table: "heartbeat") { t in t.add(column: "metrics", .text) }
         }
         migrator.registerMigration("v5-access-presence") { db in
-            // Who touched which dataset in which hour, one row per (who, hour, dataset), replacing the index of
-            // every access event by subject: that index took a random B-tree insert per event, a third of the
-            // cost of storing one; this table takes one row per pair and hour (see `AccessPresence`).
+            // Who touched which dataset in which hour, replacing the index of every access event by subject: that
+            // index took a B-tree insert at a random place per event, a third of the cost of storing one; this
+            // table takes a row the first time a pair is seen in an hour (see `AccessPresence.swift`). Rows may
+            // repeat (after a restart or when the ingest cache starts over): readers use DISTINCT.
             try db.execute(
                 sql: """
                     CREATE TABLE access_presence (
-                        who TEXT NOT NULL, who_kind TEXT NOT NULL, hour_ms INTEGER NOT NULL, dataset TEXT NOT NULL,
-                        PRIMARY KEY (who, who_kind, hour_ms, dataset)) WITHOUT ROWID
+                        who TEXT NOT NULL, who_kind TEXT NOT NULL, hour_ms INTEGER NOT NULL, dataset TEXT NOT NULL)
                     """)
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO access_presence (who, who_kind, hour_ms, dataset)
-                    SELECT COALESCE(subject, ip), CASE WHEN subject IS NULL THEN 'ip' ELSE COALESCE(subject_kind, 'user') END,
+                    INSERT INTO access_presence (who, who_kind, hour_ms, dataset)
+                    SELECT DISTINCT COALESCE(subject, ip),
+                    CASE WHEN subject IS NULL THEN 'ip' ELSE COALESCE(subject_kind, 'user') END,
                     time_ms - ((time_ms % 3600000) + 3600000) % 3600000, COALESCE(dataset, '')
                     FROM access_event
                     """)
+            try db.execute(
+                sql: "CREATE INDEX access_presence_who ON access_presence (who, who_kind, hour_ms, dataset)")
             try db.execute(sql: "DROP INDEX access_event_subject")
         }
         return migrator

@@ -124,6 +124,35 @@ import YujingCore
         #expect(try Self.presenceRows(temp.database) == ["user:u1@0/d1", "user:u1@1/d1"])
     }
 
+    @Test func theIngestCacheKeepsTheLatestTwoHoursAndLateHoursApart() {
+        func key(_ who: String, hour: Int64) -> PresenceKey {
+            PresenceKey(AccessEvent(timeMillis: Self.hour + hour * 3_600_000 + 1, clientIP: who, path: "/"))
+        }
+        var memory = PresenceMemory(capacity: 3)
+        let steps: [(String, Int64, Bool)] = [
+            ("a", 0, true), ("a", 0, false),
+            ("a", 1, true), ("a", 0, false), ("a", 1, false),  // the next hour: hour 0 moves down, still known
+            ("late", -5, true), ("late", -5, false),  // a late hour has its own set
+            ("a", 3, true), ("a", 1, true),  // two hours on: nothing older is kept
+            ("b", 3, true), ("c", 3, true), ("d", 3, true), ("a", 3, true),  // full at 3 keys: starts over
+        ]
+        for (who, hour, fresh) in steps {
+            let answer = memory.insert(key(who, hour: hour))
+            #expect(answer == fresh, "\(who) at hour \(hour)")
+        }
+    }
+
+    @Test func aRestartMayRepeatAPresenceRowButNotTheActivity() throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        _ = try temp.database.storeBatch(agent: "a", batchID: "1", items: [Self.event(Self.hour + 1)], receivedMillis: 0)
+        let reopened = try YujingDatabase.open(path: temp.path)  // a new process: the cache starts empty
+        _ = try reopened.storeBatch(agent: "a", batchID: "2", items: [Self.event(Self.hour + 2)], receivedMillis: 0)
+        #expect(try Self.presenceRows(reopened) == ["user:u1@0/d1", "user:u1@0/d1"])
+        let rows = try reopened.activity(subjectKind: "user", subject: "u1", sinceMillis: Self.hour, untilMillis: Self.hour + 10)
+        #expect(rows.map(\.count) == [2])
+    }
+
     @Test func upgradingADatabaseBackfillsPresenceFromStoredEvents() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("yujing-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
