@@ -165,13 +165,19 @@ extension YujingDatabase {
         subjectKind: String, subject: String, sinceMillis: Int64, untilMillis: Int64
     ) throws(StoreError) -> [ActivityRow] {
         try read { db in
-            let cells = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT DISTINCT hour_ms, dataset FROM access_presence
-                    WHERE who = ? AND who_kind = ? AND hour_ms >= ? AND hour_ms <= ? ORDER BY dataset, hour_ms
-                    """,
-                arguments: [subject, subjectKind, PresenceKey.hour(of: sinceMillis), untilMillis])
+            // One index seek per hour of the range, clamped to the hours stored.
+            let bounds = try Row.fetchOne(db, sql: "SELECT MIN(hour_ms), MAX(hour_ms) FROM access_presence")
+            guard let oldest = bounds?[0] as Int64?, let newest = bounds?[1] as Int64? else { return [] }
+            let datasetsInHour = try db.cachedStatement(
+                sql: "SELECT DISTINCT dataset FROM access_presence WHERE hour_ms = ? AND who = ? AND who_kind = ?")
+            var cells: [(hour: Int64, dataset: String)] = []
+            var hour = max(PresenceKey.hour(of: sinceMillis), oldest)
+            while hour <= min(untilMillis, newest) {
+                for dataset in try String.fetchAll(datasetsInHour, arguments: [hour, subject, subjectKind]) {
+                    cells.append((hour, dataset))
+                }
+                hour += PresenceKey.hourMillis
+            }
             let match = subjectKind == "ip" ? "subject IS NULL AND ip = ?" : "subject = ? AND subject_kind = ?"
             let events = try db.cachedStatement(
                 sql: """
@@ -183,9 +189,7 @@ extension YujingDatabase {
                 var channel: String
             }
             var rows: [Group: (row: ActivityRow, addresses: Set<String>)] = [:]
-            for cell in cells {
-                let hour: Int64 = cell[0]
-                let datasetText: String = cell[1]
+            for (hour, datasetText) in cells {
                 let dataset = datasetText.isEmpty ? nil : datasetText
                 var arguments: StatementArguments = [
                     dataset, max(hour, sinceMillis), min(hour + PresenceKey.hourMillis - 1, untilMillis), subject,
