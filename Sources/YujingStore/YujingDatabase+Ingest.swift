@@ -164,7 +164,7 @@ extension YujingDatabase {
             }
             // Hours that ended before the cut-off (a partly purged hour keeps its row until the next purge).
             try db.execute(
-                sql: "DELETE FROM access_presence WHERE hour_ms + ? <= ?", arguments: [PresenceKey.hourMillis, millis])
+                sql: "DELETE FROM access_presence WHERE hour_ms <= ?", arguments: [millis - PresenceKey.hourMillis])
             presence.clear()
             return deleted
         }
