@@ -49,7 +49,19 @@ public struct YujingDaemon: Sendable {
             self.database = database
         } else {
             do {
-                self.database = try YujingDatabase.open(path: configuration.database)
+                let started = Date()
+                var upgrading = false
+                self.database = try YujingDatabase.open(path: configuration.database) { [logger] pending in
+                    upgrading = true
+                    logger.notice(
+                        "upgrading the database (a large one takes minutes)",
+                        metadata: ["database": "\(configuration.database)", "migrations": "\(pending.joined(separator: ","))"])
+                }
+                if upgrading {
+                    logger.notice(
+                        "database upgraded",
+                        metadata: ["seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))"])
+                }
             } catch {
                 throw .store(error.description)
             }

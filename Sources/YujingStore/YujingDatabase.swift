@@ -11,11 +11,19 @@ public struct YujingDatabase: Sendable {
     let presence = PresenceCache()
 
     /// Wraps a writer and runs the migrations.
-    /// - Parameter writer: A GRDB database writer.
+    /// - Parameters:
+    ///   - writer: A GRDB database writer.
+    ///   - willMigrate: Called with the migrations about to run on an existing database (not a new one), before they
+    ///     run: an upgrade may take minutes on a large database.
     /// - Throws: ``StoreError/database(_:)`` when a migration fails.
-    public init(_ writer: any DatabaseWriter) throws(StoreError) {
+    public init(_ writer: any DatabaseWriter, willMigrate: (([String]) -> Void)? = nil) throws(StoreError) {
         self.writer = writer
         do {
+            if let willMigrate {
+                let applied = try writer.read { try Self.migrator.appliedIdentifiers($0) }
+                let pending = Self.migrator.migrations.filter { !applied.contains($0) }
+                if !applied.isEmpty, !pending.isEmpty { willMigrate(pending) }
+            }
             try Self.migrator.migrate(writer)
         } catch {
             throw .database("\(error)")
@@ -23,10 +31,12 @@ public struct YujingDatabase: Sendable {
     }
 
     /// Opens (creating if needed) a SQLite file in WAL mode and migrates it. The parent directory is created.
-    /// - Parameter path: File path.
+    /// - Parameters:
+    ///   - path: File path.
+    ///   - willMigrate: Called with the migrations about to run on an existing database, before they run.
     /// - Returns: The database.
     /// - Throws: ``StoreError/open(path:reason:)``.
-    public static func open(path: String) throws(StoreError) -> YujingDatabase {
+    public static func open(path: String, willMigrate: (([String]) -> Void)? = nil) throws(StoreError) -> YujingDatabase {
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -46,7 +56,7 @@ public struct YujingDatabase: Sendable {
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
-            return try YujingDatabase(pool)
+            return try YujingDatabase(pool, willMigrate: willMigrate)
         } catch let error as StoreError {
             throw error
         } catch {

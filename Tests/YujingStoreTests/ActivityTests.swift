@@ -175,7 +175,13 @@ import YujingCore
                 }
             }
         }
-        let upgraded = try YujingDatabase.open(path: path)
+        var announced: [[String]] = []
+        let upgraded = try YujingDatabase.open(path: path) { announced.append($0) }
+        #expect(announced == [["v5-access-presence"]])  // the daemon logs this before a long upgrade
+        _ = try YujingDatabase.open(path: path) { announced.append($0) }
+        #expect(announced.count == 1)  // nothing pending: not called
+        _ = try YujingDatabase.open(path: directory.appendingPathComponent("new.sqlite").path) { announced.append($0) }
+        #expect(announced.count == 1)  // a new database is created, not upgraded
         #expect(try Self.presenceRows(upgraded) == ["app_key:ak-old-0000001@-1/", "app_key:ak-old-0000001@0/d1", "ip:192.0.2.1@0/d1"])
         let rows = try upgraded.activity(
             subjectKind: "app_key", subject: "ak-old-0000001", sinceMillis: Self.hour - 3_600_000, untilMillis: Self.hour + 10)
