@@ -188,7 +188,8 @@ extension YujingDatabase {
                 var dataset: String?
                 var channel: String
             }
-            var rows: [Group: (row: ActivityRow, addresses: Set<String>)] = [:]
+            var rows: [Group: ActivityRow] = [:]
+            var addresses: [Group: Set<String>] = [:]
             for (hour, datasetText) in cells {
                 let dataset = datasetText.isEmpty ? nil : datasetText
                 var arguments: StatementArguments = [
@@ -200,29 +201,29 @@ extension YujingDatabase {
                     let group = Group(dataset: dataset, channel: event[0])
                     let time: Int64 = event[1]
                     let status: Int = event[2]
-                    var entry =
-                        rows[group]
-                        ?? (
-                            ActivityRow(
-                                dataset: dataset, channel: group.channel, count: 0, obtained: 0, firstMillis: time,
-                                lastMillis: time, bytes: 0, addresses: 0), []
-                        )
-                    entry.row.count += 1
-                    if status >= 200 && status < 400 { entry.row.obtained += 1 }
-                    entry.row.firstMillis = min(entry.row.firstMillis, time)
-                    entry.row.lastMillis = max(entry.row.lastMillis, time)
-                    entry.row.bytes += event[3] as Int64
-                    entry.addresses.insert(event[4])
-                    rows[group] = entry
+                    let empty = ActivityRow(
+                        dataset: dataset, channel: group.channel, count: 0, obtained: 0, firstMillis: .max,
+                        lastMillis: .min, bytes: 0, addresses: 0)
+                    Self.add(&rows[group, default: empty], time: time, status: status, bytes: event[3])
+                    addresses[group, default: []].insert(event[4])
                 }
             }
-            return rows.values.map { entry in
-                var row = entry.row
-                row.addresses = entry.addresses.count
+            return rows.map { group, row in
+                var row = row
+                row.addresses = addresses[group]?.count ?? 0
                 return row
             }.sorted {
                 ($0.count, $1.dataset ?? "", $1.channel) > ($1.count, $0.dataset ?? "", $0.channel)
             }
         }
+    }
+
+    /// Counts one request into an activity row.
+    private static func add(_ row: inout ActivityRow, time: Int64, status: Int, bytes: Int64) {
+        row.count += 1
+        if status >= 200 && status < 400 { row.obtained += 1 }
+        row.firstMillis = min(row.firstMillis, time)
+        row.lastMillis = max(row.lastMillis, time)
+        row.bytes += bytes
     }
 }

@@ -45,28 +45,23 @@ extension YujingDatabase {
     /// - Returns: One outcome per batch, in order.
     /// - Throws: ``StoreError``.
     public func storeBatches(_ batches: [BatchRequest]) throws(StoreError) -> [IngestOutcome] {
-        do {
-            return try writer.writeWithoutTransaction { db -> [IngestOutcome] in
-                var outcomes: [IngestOutcome] = []
-                do {
-                    try db.inTransaction {
-                        let recorder = try PresenceRecorder(db: db)
-                        outcomes = try presence.withMemory { memory in
-                            try batches.map { try Self.insert($0, into: db, presence: recorder, memory: &memory) }
-                        }
-                        return .commit
+        // Without GRDB's transaction wrapper, so that a failed commit is seen on the writer's queue, before the next
+        // write: a rolled-back transaction leaves keys in the cache whose rows were never committed.
+        try writeWithoutTransaction { db -> [IngestOutcome] in
+            var outcomes: [IngestOutcome] = []
+            do {
+                try db.inTransaction {
+                    let recorder = try PresenceRecorder(db: db)
+                    outcomes = try presence.withMemory { memory in
+                        try batches.map { try Self.insert($0, into: db, presence: recorder, memory: &memory) }
                     }
-                } catch {
-                    // Rolled back: the cache may hold keys whose rows were never committed.
-                    presence.clear()
-                    throw error
+                    return .commit
                 }
-                return outcomes
+            } catch {
+                presence.clear()
+                throw error
             }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw .database("\(error)")
+            return outcomes
         }
     }
 

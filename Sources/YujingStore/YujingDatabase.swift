@@ -88,6 +88,17 @@ public struct YujingDatabase: Sendable {
         }
     }
 
+    /// Runs a write outside of a transaction (the body opens its own), mapping GRDB errors to ``StoreError``.
+    func writeWithoutTransaction<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try writer.writeWithoutTransaction(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .database("\(error)")
+        }
+    }
+
     /// Runs a read, mapping GRDB errors to ``StoreError``.
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {

@@ -44,6 +44,21 @@ struct APIClient: Sendable {
     let base: URL
     let token: String
 
+    /// A path with its query string: parameters without a value are left out, values are percent-encoded.
+    static func path(_ path: String, query: [(String, String?)]) -> String {
+        let pairs = query.compactMap { name, value in
+            value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" }
+        }
+        return pairs.isEmpty ? path : path + "?" + pairs.joined(separator: "&")
+    }
+
+    /// One path segment, percent-encoded so that a `/` or `%` in it stays data.
+    static func segment(_ text: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/%")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
     func request(_ method: String, _ path: String, json: [String: Any]? = nil, accept: String = "application/json")
         async throws -> Data
     {

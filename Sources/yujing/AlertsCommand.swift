@@ -43,16 +43,12 @@ struct AlertsCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                var query: [String] = []
-                for (name, value) in [
-                    ("level", level), ("state", state), ("rule", rule), ("dataset", dataset), ("subject", subject),
-                    ("limit", limit.map(String.init)),
-                ] {
-                    if let value {
-                        query.append("\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value)")
-                    }
-                }
-                let path = "api/v1/warnings" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+                let path = APIClient.path(
+                    "api/v1/warnings",
+                    query: [
+                        ("level", level), ("state", state), ("rule", rule), ("dataset", dataset), ("subject", subject),
+                        ("limit", limit.map(String.init)),
+                    ])
                 let object = try await server.client().object("GET", path)
                 AlertsCommand.show(object["warnings"] as? [[String: Any]] ?? [], format: format)
             } catch { OperatorOutput.fail(error, command: "alerts ls") }

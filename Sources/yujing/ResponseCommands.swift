@@ -77,10 +77,7 @@ struct WithdrawalsCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                var query: [String] = []
-                if let state { query.append("state=\(state)") }
-                if let dataset { query.append("dataset=\(dataset)") }
-                let path = "api/v1/withdrawals" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+                let path = APIClient.path("api/v1/withdrawals", query: [("state", state), ("dataset", dataset)])
                 let object = try await server.client().object("GET", path)
                 WithdrawalsCommand.show(object["withdrawals"] as? [[String: Any]] ?? [], format: format)
             } catch { OperatorOutput.fail(error, command: "withdrawals") }
@@ -140,12 +137,9 @@ struct TraceCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            var query: [String] = []
-            if let since { query.append("since=\(since)") }
-            if let until { query.append("until=\(until)") }
-            if format == .csv { query.append("format=csv") }
-            let encoded = dataset.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? dataset
-            let path = "api/v1/datasets/\(encoded)/traceback" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+            let path = APIClient.path(
+                "api/v1/datasets/\(APIClient.segment(dataset))/traceback",
+                query: [("since", since), ("until", until), ("format", format == .csv ? "csv" : nil)])
             let client = try server.client()
             if format == .csv {
                 FileHandle.standardOutput.write(try await client.request("GET", path, accept: "text/csv"))
@@ -171,8 +165,6 @@ struct TraceCommand: AsyncParsableCommand {
 
 /// `yujing activity SUBJECT`: what one data user requested, per dataset (the reverse of `trace`).
 struct ActivityCommand: AsyncParsableCommand {
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
-
     static let configuration = CommandConfiguration(
         commandName: "activity",
         abstract: "What one data user (or address) requested, per dataset and channel, in a time range (Art. 18).")
@@ -180,21 +172,15 @@ struct ActivityCommand: AsyncParsableCommand {
     var subject: String
     @Option(name: .long, help: "From (RFC 3339 or YYYY-MM-DD; default: 7 days before --until).") var since: String?
     @Option(name: .long, help: "Until (RFC 3339 or YYYY-MM-DD; default: now).") var until: String?
-    @Option(name: .long, help: "Output: table or json.") var format: Format = .table
+    @Option(name: .long, help: "Output: table or json.") var format: ListFormat = .table
     @OptionGroup var server: ServerOptions
 
     func run() async throws {
         do {
             var (kind, id) = RestrictCommand.parseSubject(subject)
             if kind == "cidr" { kind = "ip" }
-            var query: [String] = []
-            if let since { query.append("since=\(since)") }
-            if let until { query.append("until=\(until)") }
-            var allowed = CharacterSet.urlPathAllowed
-            allowed.remove(charactersIn: "/%")
-            let encoded = id.addingPercentEncoding(withAllowedCharacters: allowed) ?? id
-            let path =
-                "api/v1/subjects/\(kind)/\(encoded)/activity" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+            let path = APIClient.path(
+                "api/v1/subjects/\(kind)/\(APIClient.segment(id))/activity", query: [("since", since), ("until", until)])
             let document = try await server.client().object("GET", path)
             if format == .json {
                 OperatorOutput.printJSON(document)
