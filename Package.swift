@@ -34,12 +34,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Byte-scanning kernels in C (SSE2 on x86-64, portable fallback), header-only and inlined into Swift.
+        .target(name: "CYujingBytes"),
         // Streaming readers (CSV/TSV, JSON, JSONL, XML, XLSX, text) feeding the detectors.
         .target(
             name: "YujingFormats",
             dependencies: [
                 "YujingCore",
                 "YujingDetectors",
+                "CYujingBytes",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

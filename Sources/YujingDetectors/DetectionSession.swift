@@ -1,5 +1,21 @@
 import YujingCore
 
+/// Counts of a value's bytes that a reader takes as it passes over them, for
+/// ``DetectionSession/canHoldIdentifier(_:)``.
+public struct ValueCensus: Sendable {
+    /// Bytes in the value.
+    public var length = 0
+    /// ASCII digits and letters, plus 0xEF bytes (the lead byte of full-width digits and letters).
+    public var characters = 0
+    /// ASCII digits.
+    public var digits = 0
+    /// Whether the value holds an `@`.
+    public var hasAt = false
+
+    /// An empty census.
+    public init() {}
+}
+
 /// Detection over one file: receives its values (cells, lines, document scalars) in order, applies column
 /// headers, keyword context, organisation-directory semantics and column profiling, and produces
 /// ``Finding``s (masked values and keyed hashes only).
@@ -167,6 +183,19 @@ public struct DetectionSession {
     /// No identifier is shorter than this many bytes (an 8-character permit or `a@qq.com`):
     /// ``scan(_:field:line:record:row:)`` ignores shorter values, and callers may skip the call.
     @inlinable public static var minimumValueLength: Int { 8 }
+
+    /// Whether a value can hold an identifier, judged from counts that a reader takes while it passes over
+    /// its bytes anyway (see ``ValueCensus``). Every identifier the detectors know has at least 8 ASCII
+    /// letters and digits or full-width forms (each starts with the byte 0xEF), except an e-mail address,
+    /// which has an `@`; a value of digits only is one token, and only 8, 11 and 15...19 digits can be one.
+    /// - Parameter census: The counts.
+    @inlinable public static func canHoldIdentifier(_ census: ValueCensus) -> Bool {
+        if census.hasAt { return true }
+        if census.characters < 8 { return false }
+        guard census.digits == census.length else { return true }
+        let length = census.length
+        return length == 8 || length == 11 || (length >= 15 && length <= 19)
+    }
 
     /// The current table ends: undecided columns are decided on the evidence seen.
     public mutating func endTable() {

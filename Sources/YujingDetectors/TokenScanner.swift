@@ -7,6 +7,10 @@ import YujingCore
 struct TokenScanner {
     let today: CalendarDay
     let minimumBirthYear: Int
+    /// `today` as yyyymmdd, for comparing birth dates as one integer.
+    let todayKey: Int
+    /// The credit-code tables, kept here so that hot paths skip the lazy global's access check.
+    let creditTables = SocialCreditCodeValidator.tables
     /// ``classes``, kept in the scanner so that hot paths do not go through the lazy global on each call.
     let byteClasses: ByteClasses = TokenScanner.classes
     var classTable: UnsafePointer<UInt8> { byteClasses.table }
@@ -14,6 +18,16 @@ struct TokenScanner {
     /// Byte classes: 0 other, 1 digit, 2 upper-case letter, 3 lower-case letter, 4 `@`, 5 0xEF (possible
     /// full-width form).
     static let classes = ByteClasses()
+
+    /// Creates a scanner.
+    /// - Parameters:
+    ///   - today: The scan date (birth dates after it are impossible).
+    ///   - minimumBirthYear: Earliest plausible birth year.
+    init(today: CalendarDay, minimumBirthYear: Int) {
+        self.today = today
+        self.minimumBirthYear = minimumBirthYear
+        self.todayKey = today.year * 10_000 + today.month * 100 + today.day
+    }
 
     /// Scans a buffer.
     /// - Parameters:
@@ -123,31 +137,69 @@ struct TokenScanner {
         case 16, 17, 19:
             evaluateCard(t, offset: offset, span: span, into: &sink)
         case 18:
-            // All digits: the check character first. Only the candidates whose check digit matches (1 in 11
-            // of random ones) take the full validation; the others get what `evaluateResidentID` does on a
-            // checksum failure (a profiling observation when the value has an ID's structure).
-            // Both check characters (ID MOD 11-2, credit code MOD 31) come from one loop over the digits:
-            // two independent Horner chains, which the CPU runs side by side.
-            guard let p = t.baseAddress else { return }
-            var r11 = 0
-            var r31 = 0
-            for k in 0..<17 {
-                r11 = r11 &* 2 &+ (Int(p[k]) &- 48)
-                r31 = r31 &* 3 &+ (Int(p[16 &- k]) &- 48)
-            }
-            let idCheck = (12 &- (2 &* r11) % 11) % 11  // 10 stands for X, never equal to a digit
-            let codeCheck = (31 &- r31 % 31) % 31  // 10...30 are letters, never equal to a digit
-            let last = Int(p[17]) &- 48
-            if idCheck == last {
-                if evaluateResidentID(t, offset: offset, span: span, into: &sink) { return }
-            } else if ResidentIDValidator.hasStructure(t, today: today, minimumBirthYear: minimumBirthYear) {
-                sink.observed(.residentID, valid: false)
-            }
-            evaluateCard(t, offset: offset, span: span, into: &sink)
-            evaluateCreditCode(t, offset: offset, span: span, digitCheck: codeCheck == last, into: &sink)
+            evaluateDigits18(t, offset: offset, span: span, into: &sink)
         default:
             return
         }
+    }
+
+    /// An all-digit token of 18 characters: case and order numbers built as area + date + serial look like
+    /// this on every row of some tables, so the common outcome (the ID check character is wrong) is decided
+    /// in one pass over the digits with no further calls. The structure tests that
+    /// column profiling needs (province, real birth date, issuer prefix, credit-code entity type) use the
+    /// digits already read. The outcome is the same as running each validator on its own.
+    @inline(__always)
+    func evaluateDigits18<Sink: DetectionSink>(
+        _ t: UnsafeBufferPointer<UInt8>, offset: Int, span: Int, into sink: inout Sink
+    ) {
+        guard let p = t.baseAddress else { return }
+        @inline(__always) func d(_ k: Int) -> Int { Int(p[k]) &- 48 }
+        // Two independent Horner chains (ID MOD 11-2 and credit code MOD 31), which the CPU runs side by side.
+        var r11 = 0
+        var r31 = 0
+        for k in 0..<17 {
+            r11 = r11 &* 2 &+ d(k)
+            r31 = r31 &* 3 &+ d(16 &- k)
+        }
+        let last = d(17)
+        let idCheck = (12 &- (2 &* r11) % 11) % 11  // 10 stands for X, never equal to a digit
+        let codeCheck = (31 &- r31 % 31) % 31  // 10...30 are letters, never equal to a digit
+        if idCheck == last {
+            if evaluateResidentID(t, offset: offset, span: span, into: &sink) { return }
+        } else if idStructure(p) {
+            sink.observed(.residentID, valid: false)
+        }
+        // Issuers with 18-digit cards: UnionPay (62) and JCB (3528-3589).
+        let two = d(0) &* 10 &+ d(1)
+        if two == 62 || (two == 35 && (28...89).contains(d(2) &* 10 &+ d(3))) {
+            evaluateCard(t, offset: offset, span: span, into: &sink)
+        }
+        if SocialCreditCodeValidator.entityTypeAllowed(p[0], p[1], creditTables) {
+            let verdict = codeCheck == last ? SocialCreditCodeValidator.validate(t) : nil
+            sink.observed(.socialCreditCode, valid: verdict != nil)
+            if let verdict {
+                sink.detected(
+                    RawDetection(
+                        kind: .socialCreditCode, offset: offset, length: span > 0 ? span : t.count, canonical: t,
+                        baseConfidence: 0.9, context: .none, personLinked: verdict.isPersonLinked))
+            }
+        }
+    }
+
+    /// ``ResidentIDValidator/hasStructure(_:today:minimumBirthYear:)`` for 18 bytes known to be digits:
+    /// province (or 9 for the foreigner card), a real birth date, not after today nor before the minimum year.
+    @inline(__always)
+    func idStructure(_ p: UnsafePointer<UInt8>) -> Bool {
+        @inline(__always) func d(_ k: Int) -> Int { Int(p[k]) &- 48 }
+        let first = d(0)
+        guard first == 9 || DivisionCodes.isProvince(first &* 10 &+ d(1)) else { return false }
+        let year = d(6) &* 1000 &+ d(7) &* 100 &+ d(8) &* 10 &+ d(9)
+        let month = d(10) &* 10 &+ d(11)
+        let day = d(12) &* 10 &+ d(13)
+        guard month >= 1, month <= 12, day >= 1, year >= minimumBirthYear,
+            day <= CalendarDay.daysIn(month: month, year: year)
+        else { return false }
+        return year &* 10_000 &+ month &* 100 &+ day <= todayKey
     }
 
     /// A token mixing digits and letters, 8...18 characters.

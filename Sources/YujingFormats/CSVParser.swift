@@ -1,9 +1,14 @@
+import CYujingBytes
+import YujingDetectors
+
 /// RFC 4180 CSV/TSV parser over chunk windows.
 ///
 /// Quoted fields may hold delimiters, `""` escapes and line breaks (CRLF, LF or CR). Each cell is passed to
 /// the sink as soon as its terminator is seen, as a slice of the window; only quoted cells holding `""` (or
 /// text after the closing quote) are copied, to unescape them. The parser stops at field boundaries, so a
-/// chunk that ends inside a field only carries that field over. Blank lines and empty cells are skipped.
+/// chunk that ends inside a field only carries that field over. Blank lines and empty cells are skipped, and
+/// so are unquoted cells that cannot hold an identifier when the sink asks for it
+/// (``CellSink/screensForIdentifiers``): the SIMD kernel that finds a cell's end counts its bytes on the way.
 /// When the first record looks like a header (see ``HeaderHeuristic``), its cells name the columns and
 /// data records are numbered from the next one; otherwise fields are column indexes without names.
 struct CSVParser: ChunkParser {
@@ -46,6 +51,7 @@ struct CSVParser: ChunkParser {
         let p = raw.assumingMemoryBound(to: UInt8.self)
         let n = bytes.count
         let delimiter = self.delimiter
+        let screens = sink.screensForIdentifiers
         var i = 0
         if pendingCarriageReturn, n > 0 {
             pendingCarriageReturn = false
@@ -75,6 +81,7 @@ struct CSVParser: ChunkParser {
             }
             var quoted = false
             var needsCopy = false
+            var census = ValueCensus()
             if p[i] == Self.quote {
                 quoted = true
                 i += 1
@@ -105,10 +112,12 @@ struct CSVParser: ChunkParser {
                 if i < n, p[i] != delimiter, p[i] != Self.lineFeed, p[i] != Self.carriageReturn {
                     // Text after the closing quote: keep it, as most spreadsheet tools do.
                     needsCopy = true
-                    i = Self.scanUnquoted(p, from: i, count: n, delimiter: delimiter)
+                    i = Self.scanUnquoted(
+                        p, from: i, count: n, delimiter: delimiter, census: &census)
                 }
             } else {
-                i = Self.scanUnquoted(p, from: i, count: n, delimiter: delimiter)
+                i = Self.scanUnquoted(
+                    p, from: i, count: n, delimiter: delimiter, census: &census)
             }
             if i == n && !isFinal { return fieldStart }
             if i > fieldStart {
@@ -119,7 +128,8 @@ struct CSVParser: ChunkParser {
                     value = UnsafeRawBufferPointer(start: p + fieldStart, count: i - fieldStart)
                 }
                 if headerDecided {
-                    if !value.isEmpty {
+                    // Quoted cells were not counted (their bytes were passed over by another loop).
+                    if !value.isEmpty, !screens || quoted || DetectionSession.canHoldIdentifier(census) {
                         sink.cell(value, at: CellPosition(field: column, line: line, record: record))
                     }
                 } else {
@@ -150,33 +160,25 @@ struct CSVParser: ChunkParser {
         return n
     }
 
-    /// Index of the first delimiter, CR or LF at or after `start` (or `n`), eight bytes at a time.
+    /// Index of the first delimiter, CR or LF at or after `start` (or `n`), sixteen bytes at a time.
+    ///
+    /// While it passes over the bytes it also counts the ones an identifier is made of (ASCII letters and
+    /// digits, and 0xEF, the lead byte of full-width digits and letters) and notes any `@`, so that a cell
+    /// that cannot hold an identifier (see ``DetectionSession/canHoldIdentifier(_:)``) is never handed to
+    /// the detectors: most cells of a typical release (names, addresses, amounts, remarks, timestamps).
     @inline(__always)
     private static func scanUnquoted(
-        _ p: UnsafePointer<UInt8>, from start: Int, count n: Int, delimiter: UInt8
+        _ p: UnsafePointer<UInt8>, from start: Int, count n: Int, delimiter: UInt8, census: inout ValueCensus
     ) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let delimiters = ones &* UInt64(delimiter)
-        let lineFeeds = ones &* UInt64(lineFeed)
-        let returns = ones &* UInt64(carriageReturn)
-        let raw = UnsafeRawPointer(p)
-        var i = start
-        while i + 8 <= n {
-            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            let a = word ^ delimiters
-            let b = word ^ lineFeeds
-            let c = word ^ returns
-            let mask = ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c) & highs
-            if mask != 0 { return i + mask.trailingZeroBitCount / 8 }
-            i += 8
-        }
-        while i < n {
-            let b = p[i]
-            if b == delimiter || b == lineFeed || b == carriageReturn { break }
-            i += 1
-        }
-        return i
+        var characters = 0
+        var digits = 0
+        var at: Int32 = 0
+        let end = yj_scan_unquoted(p, start, n, delimiter, &characters, &digits, &at)
+        census.characters &+= characters
+        census.digits &+= digits
+        census.length &+= end &- start
+        if at != 0 { census.hasAt = true }
+        return end
     }
 
     /// The value of the quoted field `start..<end` (which begins with the opening quote).

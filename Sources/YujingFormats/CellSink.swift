@@ -44,9 +44,14 @@ public protocol CellSink {
     mutating func endTable()
     /// The reader has consumed this many bytes of the file so far (for progress bars).
     mutating func progress(bytesConsumed: Int64)
+    /// When true, a reader that counts a value's bytes as it passes over them (the CSV reader does) skips
+    /// the values that cannot hold an identifier (``DetectionSession/canHoldIdentifier(_:)``).
+    var screensForIdentifiers: Bool { get }
 }
 
 extension CellSink {
     /// Default: progress is ignored.
     public mutating func progress(bytesConsumed: Int64) {}
+    /// Default: every value is passed.
+    public var screensForIdentifiers: Bool { false }
 }

@@ -106,6 +106,9 @@ struct ScanningSink: CellSink {
         onProgress(bytesConsumed)
     }
 
+    /// Only values that can hold an identifier are of interest.
+    var screensForIdentifiers: Bool { true }
+
     mutating func finish() {
         emit(session.finish())
         result.suppressed = session.suppressedCount

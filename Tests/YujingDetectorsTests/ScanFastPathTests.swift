@@ -43,7 +43,10 @@ import YujingCore
             case 0:
                 v = (0..<18).map { _ in r.digit() }
             default:
-                let areas = ["110105", "310101", "440106", "910000", "921100", "000000"]
+                let areas = [
+                    "110105", "310101", "440106", "910000", "921100", "000000", "622202", "620000", "352899",
+                    "358900", "359000", "352700",
+                ]
                 let area = areas[Int(r.next() % UInt64(areas.count))]
                 func padded(_ v: Int, _ width: Int) -> String {
                     let s = String(v)
