@@ -103,7 +103,7 @@ struct TokenScanner {
                 }
                 if letters == 0 {
                     if length <= 6, j &+ 1 < n, base[j] == UInt8(ascii: " ") || base[j] == UInt8(ascii: "-"),
-                        cls[Int(base[j &+ 1])] == 1,
+                        cls[Int(base[j &+ 1])] == 1, Self.mayStartGroups(base, n, length: length, separator: j),
                         let end = scanGroups(base, n, from: i, into: &sink)
                     {
                         i = end
@@ -429,6 +429,23 @@ struct TokenScanner {
             }
         }
         return found ? lastEnd : nil
+    }
+
+    /// Whether a first group of `length` digits, followed by a separator at `separator`, can start an
+    /// accepted shape (see ``isShapePrefix(_:)``): only 2, 3, 4 and 6 digits can, and 3 only as a mobile's
+    /// 3-4-4, whose second group of four is followed by another separator. Rejects landlines such as
+    /// `021-29416133` without reading their second group.
+    @inline(__always)
+    static func mayStartGroups(_ base: UnsafePointer<UInt8>, _ n: Int, length: Int, separator: Int) -> Bool {
+        switch length {
+        case 2, 4, 6:
+            return true
+        case 3:
+            let next = separator &+ 5
+            return next < n && (base[next] == UInt8(ascii: " ") || base[next] == UInt8(ascii: "-"))
+        default:
+            return false
+        }
     }
 
     /// Whether the first two group lengths (packed) can start an accepted shape: 86 or 0086 then 3-4-4 or

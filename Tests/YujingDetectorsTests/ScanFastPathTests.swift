@@ -125,6 +125,53 @@ import YujingCore
         #expect(!TokenScanner.isShapePrefix(pack([4, 8])))  // 0755-12345678
     }
 
+    /// The cheap check before ``TokenScanner/scanGroups(_:_:from:into:)`` never turns away a chain that the
+    /// full group scan would accept: every chain of 2 to 4 groups of 1 to 13 digits joined by spaces or
+    /// hyphens, with digits chosen so that each accepted shape forms a valid identifier.
+    @Test func groupPrecheckKeepsEveryAcceptedChain() {
+        let scanner = detector.scanner
+        let mobile = Array("13812345678".utf8)
+        let id = Array("11010519491231002X".utf8)
+        let card = Array("6222021234567890128".utf8)
+        var accepted = 0
+        func chains(_ prefix: [Int], _ depth: Int, _ body: ([Int]) -> Void) {
+            if prefix.count >= 2 { body(prefix) }
+            guard depth > 0 else { return }
+            for l in 1...13 { chains(prefix + [l], depth - 1, body) }
+        }
+        chains([], 4) { lengths in
+            for source in [mobile, id, card] {
+                for separator in [UInt8(ascii: " "), UInt8(ascii: "-")] {
+                    var text: [UInt8] = []
+                    var k = 0
+                    for (g, length) in lengths.enumerated() {
+                        if g > 0 { text.append(separator) }
+                        for _ in 0..<length {
+                            text.append(k < source.count ? source[k] : UInt8(ascii: "7"))
+                            k += 1
+                        }
+                    }
+                    text.withUnsafeBufferPointer { b in
+                        guard let base = b.baseAddress else { return }
+                        var sink = RecordingSink()
+                        let full = scanner.scanGroups(base, b.count, from: 0, into: &sink)
+                        let pass = TokenScanner.mayStartGroups(base, b.count, length: lengths[0], separator: lengths[0])
+                        if full != nil {
+                            accepted += 1
+                            #expect(pass, "\(lengths)")
+                        }
+                    }
+                }
+            }
+        }
+        #expect(accepted > 0)
+        // A landline is turned away before its second group is read.
+        let landline = Array("021-29416133".utf8)
+        landline.withUnsafeBufferPointer { b in
+            #expect(!TokenScanner.mayStartGroups(b.baseAddress!, b.count, length: 3, separator: 3))
+        }
+    }
+
     @Test func groupedFormsAndLandlines() {
         #expect(kinds("电话 021-29416133") == [])
         #expect(kinds("电话 0755-12345678 或 138-1234-5678") == [.mobile])
