@@ -7,8 +7,8 @@ public struct ValueCensus: Sendable {
     public var length = 0
     /// ASCII digits and letters, plus 0xEF bytes (the lead byte of full-width digits and letters).
     public var characters = 0
-    /// ASCII digits.
-    public var digits = 0
+    /// Whether every byte is an ASCII digit.
+    public var isAllDigits = true
     /// Whether the value holds an `@`.
     public var hasAt = false
 
@@ -192,7 +192,7 @@ public struct DetectionSession {
     @inlinable public static func canHoldIdentifier(_ census: ValueCensus) -> Bool {
         if census.hasAt { return true }
         if census.characters < 8 { return false }
-        guard census.digits == census.length else { return true }
+        guard census.isAllDigits else { return true }
         let length = census.length
         return length == 8 || length == 11 || (length >= 15 && length <= 19)
     }

@@ -171,12 +171,12 @@ struct CSVParser: ChunkParser {
         _ p: UnsafePointer<UInt8>, from start: Int, count n: Int, delimiter: UInt8, census: inout ValueCensus
     ) -> Int {
         var characters = 0
-        var digits = 0
+        var digitsOnly: Int32 = 1
         var at: Int32 = 0
-        let end = yj_scan_unquoted(p, start, n, delimiter, &characters, &digits, &at)
+        let end = yj_scan_unquoted(p, start, n, delimiter, &characters, &digitsOnly, &at)
         census.characters &+= characters
-        census.digits &+= digits
         census.length &+= end &- start
+        if digitsOnly == 0 { census.isAllDigits = false }
         if at != 0 { census.hasAt = true }
         return end
     }

@@ -129,7 +129,7 @@ struct CSVScreeningTests {
         var census = ValueCensus()
         for b in value.utf8 {
             census.length += 1
-            if b >= 48 && b <= 57 { census.digits += 1 }
+            if b < 48 || b > 57 { census.isAllDigits = false }
             if (b >= 48 && b <= 57) || (b | 0x20 >= 97 && b | 0x20 <= 122) || b == 0xEF { census.characters += 1 }
             if b == UInt8(ascii: "@") { census.hasAt = true }
         }
@@ -175,7 +175,7 @@ struct CSVScreeningTests {
             var c = ValueCensus()
             c.length = length
             c.characters = characters
-            c.digits = digits
+            c.isAllDigits = digits == length
             c.hasAt = at
             return c
         }
