@@ -148,15 +148,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "YujingDetectorsTests", dependencies: ["YujingDetectors", "YujingCore"]),
+        // Helpers shared by the test targets (a seeded random generator).
+        .target(name: "YujingTestSupport", path: "Tests/YujingTestSupport"),
+        .testTarget(name: "YujingDetectorsTests", dependencies: ["YujingDetectors", "YujingCore", "YujingTestSupport"]),
         .testTarget(
             name: "YujingFormatsTests",
-            dependencies: ["YujingFormats", "YujingDetectors", "YujingCore"]
+            dependencies: ["YujingFormats", "YujingDetectors", "YujingCore", "YujingTestSupport"]
         ),
         .testTarget(name: "YujingParsingTests", dependencies: ["YujingParsing", "YujingCore"]),
         .testTarget(name: "YujingRulesTests", dependencies: ["YujingRules", "YujingParsing", "YujingCore"]),
         .testTarget(name: "YujingResponseTests", dependencies: ["YujingResponse", "YujingRules", "YujingCore"]),
-        .testTarget(name: "YujingCLITests", dependencies: ["YujingCore", "YujingDetectors"]),
+        .testTarget(name: "YujingCLITests", dependencies: ["YujingCore", "YujingDetectors", "YujingTestSupport"]),
         .testTarget(
             name: "YujingStoreTests",
             dependencies: ["YujingStore", "YujingCore", .product(name: "GRDB", package: "GRDB.swift")]
@@ -165,6 +167,7 @@ let package = Package(
             name: "YujingServerTests",
             dependencies: [
                 "YujingServer",
+                "YujingTestSupport",
                 "YujingStore",
                 "YujingActions",
                 "YujingRules",

@@ -1,3 +1,5 @@
+import YujingTestSupport
+
 /// Generates identifiers with valid check characters, and the decoys that fool regular expressions.
 ///
 /// The check algorithms here are written from the standards (GB 11643 MOD 11-2, Luhn, GB 32100 MOD 31 with

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import YujingDetectors
+import YujingTestSupport
 
 /// Issue 2, evidence "a differential test against python-stdnum": at least 100,000 candidates each for the
 /// resident ID (ISO 7064 MOD 11-2) and the unified social credit code (GB 32100 MOD 31) — random strings,

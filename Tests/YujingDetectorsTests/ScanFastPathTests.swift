@@ -1,6 +1,7 @@
 import Testing
 import YujingCore
 @testable import YujingDetectors
+import YujingTestSupport
 
 /// The scanner's fast paths (cheap rejections before full validation) must decide exactly as the full
 /// validation does.
@@ -20,28 +21,15 @@ import YujingCore
         }
     }
 
-    /// A small deterministic generator (SplitMix64).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func digit() -> UInt8 { UInt8(48 + next() % 10) }
-    }
-
     /// 18-digit candidates: random, structured (area + date + serial, like case numbers), and valid IDs.
     func candidates(_ count: Int) -> [[UInt8]] {
-        var r = Random(state: 20_261_202)
+        var r = SeededGenerator(seed: 20_261_202)
         var out: [[UInt8]] = []
         for k in 0..<count {
             var v: [UInt8]
             switch k % 3 {
             case 0:
-                v = (0..<18).map { _ in r.digit() }
+                v = (0..<18).map { _ in UInt8(48 + r.below(10)) }
             default:
                 let areas = [
                     "110105", "310101", "440106", "910000", "921100", "000000", "622202", "620000", "352899",
@@ -55,7 +43,7 @@ import YujingCore
                 let date =
                     padded(1890 + Int(r.next() % 140), 4) + padded(1 + Int(r.next() % 13), 2)
                     + padded(Int(r.next() % 32), 2)
-                v = Array((area + date).utf8) + (0..<4).map { _ in r.digit() }
+                v = Array((area + date).utf8) + (0..<4).map { _ in UInt8(48 + r.below(10)) }
                 if k % 3 == 2 {  // make the ID check digit right
                     let check = v.withUnsafeBufferPointer { ResidentIDValidator.checkCharacter($0) }!
                     if check != UInt8(ascii: "X") { v[17] = check }

@@ -3,6 +3,7 @@ import YujingCore
 import YujingDetectors
 
 @testable import YujingFormats
+import YujingTestSupport
 
 /// The CSV reader skips cells that cannot hold an identifier for sinks that ask for it (the SIMD kernel that
 /// finds a cell's end counts its bytes on the way). Skipping must never lose a finding.
@@ -38,21 +39,6 @@ struct CSVScreeningTests {
         mutating func endTable() {}
     }
 
-    /// A small deterministic generator (SplitMix64).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func digits(_ n: Int) -> String { String((0..<n).map { _ in Character(String(below(10))) }) }
-        mutating func pick(_ options: [String]) -> String { options[below(options.count)] }
-    }
-
     static let detector = IdentifierDetector(
         configuration: DetectorConfiguration(today: CalendarDay(year: 2026, month: 12, day: 1)),
         key: Array("yujing-test-key-0123456789abcdef".utf8))
@@ -84,7 +70,7 @@ struct CSVScreeningTests {
     }
 
     /// One cell: identifiers in every written form, and the values that look like them.
-    static func cell(_ r: inout Random) -> String {
+    static func cell(_ r: inout SeededGenerator) -> String {
         let id = residentID(r.pick(["110105", "310101", "440106"]) + "19\(r.below(9))\(r.below(10))0\(1 + r.below(9))1\(r.below(10))" + r.digits(3))
         let mobile = "13" + r.digits(9)
         switch r.below(24) {
@@ -116,7 +102,7 @@ struct CSVScreeningTests {
     }
 
     static func table(rows: Int, seed: UInt64) -> String {
-        var r = Random(state: seed)
+        var r = SeededGenerator(seed: seed)
         var text = "序号,身份证号,手机,备注,金额,联系方式,护照号码,更新时间\n"
         for k in 1...rows {
             text += "\(k)," + (0..<7).map { _ in cell(&r) }.joined(separator: ",") + "\n"

@@ -3,6 +3,7 @@ import Testing
 import YujingCore
 import YujingServer
 import YujingStore
+import YujingTestSupport
 
 /// The hand-written ingest decoder: explicit expectations, then differential checks against the Codable decoder
 /// it replaced (``ReferenceDecoder``) on hand-made variants, every prefix of a body and seeded random mutations.
@@ -238,7 +239,7 @@ import YujingStore
             Self.body([#"{"type":"access","time":1,"ip":"\u0031","path":"/\"x\"","x":{"y":["\ud83d\ude00"]}}"#]),
         ]
         let alphabet = Array(#"{}[]:,"\ 0123456789-+.eEtrufalsn/ux"#.utf8) + [0x80, 0xC3, 0xA9, 0xFF, 0x09, 0x0A]
-        var random = SplitMix64(seed: 20_261_201)
+        var random = SeededGenerator(seed: 20_261_201)
         var disagreements = 0
         for round in 0..<6_000 {
             var bytes = Array(seeds[round % seeds.count].utf8)
@@ -290,21 +291,6 @@ import YujingStore
 
     static func setting(_ field: String, to value: String, in event: String) -> String {
         "{\"\(field)\":\(value)," + event.dropFirst()
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so that mutation rounds are reproducible.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
