@@ -34,6 +34,8 @@ public final class AgentMetrics: @unchecked Sendable {
         case filesTracked = "files_tracked"
         /// Rotations and truncations followed.
         case rotations = "rotations"
+        /// Failed reads of tailed files (EIO and the like); the read is retried at the same offset next poll.
+        case readErrors = "read_errors"
         /// Dataset files scanned.
         case datasetScans = "dataset_scans"
         /// Dataset files skipped because their content hash was scanned before.

@@ -43,6 +43,21 @@ public struct FileFingerprint: Sendable, Hashable, Codable {
         return FileFingerprint.of(bytes) == self
     }
 
+    /// Whether an open file starts with the bytes this fingerprint covers, or nil when they cannot be read
+    /// (an I/O error: nothing can be concluded, least of all that the file was truncated).
+    /// - Parameter descriptor: An open file.
+    /// - Returns: True or false as ``matches(descriptor:)``; nil when reading fails.
+    func check(descriptor: Int32) -> Bool? {
+        guard let bytes = try? FileIO.read(descriptor, at: 0, count: length) else { return nil }
+        return bytes.count == length && FileFingerprint.of(bytes) == self
+    }
+
+    /// The fingerprint of an open file's first bytes, or nil when they cannot be read.
+    /// - Parameter descriptor: An open file.
+    static func readable(descriptor: Int32) -> FileFingerprint? {
+        (try? FileIO.read(descriptor, at: 0, count: standardLength)).map { .of($0) }
+    }
+
     /// The fingerprint of an open file's first bytes.
     /// - Parameter descriptor: An open file.
     /// - Returns: The fingerprint of up to ``standardLength`` leading bytes.

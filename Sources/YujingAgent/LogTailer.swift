@@ -130,8 +130,11 @@ final class LogTailer {
         let size = UInt64(info.st_size)
         file.size = size
         var truncated = size < file.offset
-        if !truncated && file.fingerprint.length > 0 && !file.fingerprint.matches(descriptor: file.descriptor) {
-            truncated = true
+        if !truncated && file.fingerprint.length > 0 {
+            // A read error says nothing about truncation: decide next poll (``read(_:budget:into:)`` counts
+            // and logs the error), never start the file over because of it.
+            guard let same = file.fingerprint.check(descriptor: file.descriptor) else { return }
+            truncated = !same
         }
         if truncated {
             metrics.add(.rotations)
@@ -155,8 +158,10 @@ final class LogTailer {
             file.offset = 0
             file.longLine = nil
             file.copyState = .none
-        } else if file.fingerprint.length < FileFingerprint.standardLength && size > UInt64(file.fingerprint.length) {
-            file.fingerprint = FileFingerprint.of(descriptor: file.descriptor)
+        } else if file.fingerprint.length < FileFingerprint.standardLength && size > UInt64(file.fingerprint.length),
+            let longer = FileFingerprint.readable(descriptor: file.descriptor)
+        {
+            file.fingerprint = longer
         }
     }
 
@@ -290,7 +295,20 @@ final class LogTailer {
         var linesRead: Int64 = 0
         let base = readBuffer.baseAddress!
         while true {
-            guard let count = try? FileIO.read(file.descriptor, at: readFrom, into: readBuffer), count > 0 else {
+            let count: Int
+            do {
+                count = try FileIO.read(file.descriptor, at: readFrom, into: readBuffer)
+            } catch {
+                noteReadError(file, error, at: readFrom)
+                exhausted = true
+                break
+            }
+            if let reason = file.readError {
+                file.readError = nil
+                logger.notice(
+                    "reading again after read errors", metadata: ["file.path": "\(file.path)", "previous_error": "\(reason)"])
+            }
+            guard count > 0 else {
                 exhausted = true
                 break
             }
@@ -348,6 +366,17 @@ final class LogTailer {
         let id = "\(file.key)@\(encoder.start)-\(file.offset)"
         let body = try encoder.finish(batchID: id)
         outputs.append(.batch(id: id, body: body, count: encoder.count, position: file.position))
+    }
+
+    /// A failed read: nothing is consumed (the same offset is read again next poll), the failure is counted,
+    /// and logged once until reads succeed again, so a failing disk does not flood the log.
+    func noteReadError(_ file: TrackedFile, _ error: AgentError, at offset: UInt64) {
+        metrics.add(.readErrors)
+        guard file.readError == nil else { return }
+        file.readError = "\(error)"
+        logger.error(
+            "cannot read a tailed file: retrying at the same offset",
+            metadata: ["file.path": "\(file.path)", "file.offset": "\(offset)", "error": "\(error)"])
     }
 
     func noteLongLine(_ file: TrackedFile, at offset: UInt64) {

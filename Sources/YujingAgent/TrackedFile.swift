@@ -26,6 +26,8 @@ final class TrackedFile {
     /// An over-long line being skipped: its first `max_line_bytes` and how far the scan for its newline got.
     var longLine: (prefix: [UInt8], scannedTo: UInt64)?
     var size: UInt64 = 0
+    /// Why reading this file fails, while it does (logged once, when reads start to fail).
+    var readError: String?
 
     init(
         source: Int, key: String, identity: FileIdentity, fingerprint: FileFingerprint, path: String,

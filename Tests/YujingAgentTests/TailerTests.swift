@@ -24,6 +24,36 @@ import Testing
         #expect(harness.metrics.value(.linesRead) == 180)
     }
 
+    /// A read that fails (here EISDIR: the tailed descriptor is made to point at a directory with dup2, as a
+    /// disk error would make pread fail) consumes nothing, is counted, and is not mistaken for a truncation
+    /// (the fingerprint cannot be read either); once reads work again every line arrives exactly once.
+    /// The file stays shorter than the directory's 4 KiB so that its size alone does not look truncated.
+    @Test func aFailingReadLosesNothingAndIsCounted() throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let log = directory.file("e.log")
+        try append(log, TailerHarness.lines("e", 0..<20))
+        let harness = TailerHarness(directory: directory, globs: [log])
+        try harness.drain()
+        #expect(harness.paths == TailerHarness.expected("e", 0..<20))
+        let file = try #require(harness.tailer.files.values.first)
+        let saved = dup(file.descriptor)
+        let folder = open(directory.path, O_RDONLY | O_DIRECTORY)
+        #expect(saved >= 0 && folder >= 0)
+        #expect(dup2(folder, file.descriptor) == file.descriptor)
+        try append(log, TailerHarness.lines("e", 20..<30))
+        #expect(try harness.drain(rounds: 3).isEmpty)
+        #expect(harness.metrics.value(.readErrors) >= 3)
+        #expect(file.readError != nil)
+        #expect(dup2(saved, file.descriptor) == file.descriptor)
+        close(saved)
+        close(folder)
+        try harness.drain()
+        #expect(file.readError == nil)
+        #expect(harness.paths == TailerHarness.expected("e", 0..<30))
+        #expect(harness.metrics.value(.rotations) == 0)
+    }
+
     @Test func copytruncateContinuesInTheCopyWithoutLossOrDuplicates() throws {
         let directory = try TestDirectory()
         defer { directory.remove() }
