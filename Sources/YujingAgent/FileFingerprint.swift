@@ -37,10 +37,7 @@ public struct FileFingerprint: Sendable, Hashable, Codable {
     /// - Parameter descriptor: An open file.
     /// - Returns: True when the file is at least `length` bytes long and its first `length` bytes match.
     func matches(descriptor: Int32) -> Bool {
-        guard let bytes = try? FileIO.read(descriptor, at: 0, count: length), bytes.count == length else {
-            return false
-        }
-        return FileFingerprint.of(bytes) == self
+        check(descriptor: descriptor) ?? false
     }
 
     /// Whether an open file starts with the bytes this fingerprint covers, or nil when they cannot be read
@@ -62,7 +59,6 @@ public struct FileFingerprint: Sendable, Hashable, Codable {
     /// - Parameter descriptor: An open file.
     /// - Returns: The fingerprint of up to ``standardLength`` leading bytes.
     static func of(descriptor: Int32) -> FileFingerprint {
-        let bytes = (try? FileIO.read(descriptor, at: 0, count: standardLength)) ?? []
-        return .of(bytes)
+        readable(descriptor: descriptor) ?? .of([UInt8]())
     }
 }

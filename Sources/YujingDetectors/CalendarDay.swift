@@ -25,6 +25,9 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable {
         return day <= Self.daysIn(month: month, year: year)
     }
 
+    /// The day as the integer yyyymmdd, which orders like the day (one comparison on hot paths).
+    var key: Int { year * 10_000 + month * 100 + day }
+
     /// Number of days in a month.
     /// - Parameters:
     ///   - month: Month 1...12.

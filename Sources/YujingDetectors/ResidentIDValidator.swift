@@ -84,12 +84,31 @@ public enum ResidentIDValidator {
     public static func hasStructure(
         _ id: UnsafeBufferPointer<UInt8>, today: CalendarDay, minimumBirthYear: Int = 1900
     ) -> Bool {
-        guard id.count == 18 else { return false }
+        guard id.count == 18, let p = id.baseAddress else { return false }
         for i in 0..<17 where id[i] < 48 || id[i] > 57 { return false }
-        let first = Int(id[0]) - 48
-        if first != 9 && !DivisionCodes.isProvince(first * 10 + Int(id[1]) - 48) { return false }
-        guard let date = structuredDate(id, offset: 6) else { return false }
-        return date <= today && date.year >= minimumBirthYear
+        return hasStructure(
+            digits: p, todayKey: today.key, minimumBirthYear: minimumBirthYear)
+    }
+
+    /// ``hasStructure(_:today:minimumBirthYear:)`` for a candidate whose first 17 bytes are known to be
+    /// digits, with the scan date as the integer yyyymmdd (the scanner's hot path).
+    /// - Parameters:
+    ///   - p: At least 14 ASCII digits.
+    ///   - todayKey: The scan date as yyyymmdd.
+    ///   - minimumBirthYear: Oldest plausible birth year.
+    /// - Returns: Whether province and date are plausible.
+    @inline(__always)
+    static func hasStructure(digits p: UnsafePointer<UInt8>, todayKey: Int, minimumBirthYear: Int) -> Bool {
+        @inline(__always) func d(_ k: Int) -> Int { Int(p[k]) &- 48 }
+        let first = d(0)
+        guard first == 9 || DivisionCodes.isProvince(first &* 10 &+ d(1)) else { return false }
+        let year = d(6) &* 1000 &+ d(7) &* 100 &+ d(8) &* 10 &+ d(9)
+        let month = d(10) &* 10 &+ d(11)
+        let day = d(12) &* 10 &+ d(13)
+        guard month >= 1, month <= 12, day >= 1, year >= minimumBirthYear,
+            day <= CalendarDay.daysIn(month: month, year: year)
+        else { return false }
+        return CalendarDay(year: year, month: month, day: day).key <= todayKey
     }
 
     /// Validates a legacy 15-digit ID: province, and a real date `19YYMMDD`. There is no check digit,

@@ -7,7 +7,7 @@ import YujingCore
 struct TokenScanner {
     let today: CalendarDay
     let minimumBirthYear: Int
-    /// `today` as yyyymmdd, for comparing birth dates as one integer.
+    /// `today` as yyyymmdd (``CalendarDay/key``), for comparing birth dates as one integer.
     let todayKey: Int
     /// The credit-code tables, kept here so that hot paths skip the lazy global's access check.
     let creditTables = SocialCreditCodeValidator.tables
@@ -26,7 +26,7 @@ struct TokenScanner {
     init(today: CalendarDay, minimumBirthYear: Int) {
         self.today = today
         self.minimumBirthYear = minimumBirthYear
-        self.todayKey = today.year * 10_000 + today.month * 100 + today.day
+        self.todayKey = today.key
     }
 
     /// Scans a buffer.
@@ -145,9 +145,9 @@ struct TokenScanner {
 
     /// An all-digit token of 18 characters: case and order numbers built as area + date + serial look like
     /// this on every row of some tables, so the common outcome (the ID check character is wrong) is decided
-    /// in one pass over the digits with no further calls. The structure tests that
-    /// column profiling needs (province, real birth date, issuer prefix, credit-code entity type) use the
-    /// digits already read. The outcome is the same as running each validator on its own.
+    /// without the full validation: both check characters come from one pass over the digits, and the ID
+    /// structure that column profiling needs is read from the digits without building a date. The outcome is
+    /// the same as running each validator on its own.
     @inline(__always)
     func evaluateDigits18<Sink: DetectionSink>(
         _ t: UnsafeBufferPointer<UInt8>, offset: Int, span: Int, into sink: inout Sink
@@ -166,40 +166,11 @@ struct TokenScanner {
         let codeCheck = (31 &- r31 % 31) % 31  // 10...30 are letters, never equal to a digit
         if idCheck == last {
             if evaluateResidentID(t, offset: offset, span: span, into: &sink) { return }
-        } else if idStructure(p) {
+        } else if ResidentIDValidator.hasStructure(digits: p, todayKey: todayKey, minimumBirthYear: minimumBirthYear) {
             sink.observed(.residentID, valid: false)
         }
-        // Issuers with 18-digit cards: UnionPay (62) and JCB (3528-3589).
-        let two = d(0) &* 10 &+ d(1)
-        if two == 62 || (two == 35 && (28...89).contains(d(2) &* 10 &+ d(3))) {
-            evaluateCard(t, offset: offset, span: span, into: &sink)
-        }
-        if SocialCreditCodeValidator.entityTypeAllowed(p[0], p[1], creditTables) {
-            let verdict = codeCheck == last ? SocialCreditCodeValidator.validate(t) : nil
-            sink.observed(.socialCreditCode, valid: verdict != nil)
-            if let verdict {
-                sink.detected(
-                    RawDetection(
-                        kind: .socialCreditCode, offset: offset, length: span > 0 ? span : t.count, canonical: t,
-                        baseConfidence: 0.9, context: .none, personLinked: verdict.isPersonLinked))
-            }
-        }
-    }
-
-    /// ``ResidentIDValidator/hasStructure(_:today:minimumBirthYear:)`` for 18 bytes known to be digits:
-    /// province (or 9 for the foreigner card), a real birth date, not after today nor before the minimum year.
-    @inline(__always)
-    func idStructure(_ p: UnsafePointer<UInt8>) -> Bool {
-        @inline(__always) func d(_ k: Int) -> Int { Int(p[k]) &- 48 }
-        let first = d(0)
-        guard first == 9 || DivisionCodes.isProvince(first &* 10 &+ d(1)) else { return false }
-        let year = d(6) &* 1000 &+ d(7) &* 100 &+ d(8) &* 10 &+ d(9)
-        let month = d(10) &* 10 &+ d(11)
-        let day = d(12) &* 10 &+ d(13)
-        guard month >= 1, month <= 12, day >= 1, year >= minimumBirthYear,
-            day <= CalendarDay.daysIn(month: month, year: year)
-        else { return false }
-        return year &* 10_000 &+ month &* 100 &+ day <= todayKey
+        evaluateCard(t, offset: offset, span: span, into: &sink)
+        evaluateCreditCode(t, offset: offset, span: span, digitCheck: codeCheck == last, into: &sink)
     }
 
     /// A token mixing digits and letters, 8...18 characters.
@@ -328,8 +299,13 @@ struct TokenScanner {
                 break
             }
         }
-        // Column profiling judges every structured candidate (all-digit ones look like serial numbers).
-        guard SocialCreditCodeValidator.hasStructure(t) else { return }
+        // Column profiling judges every structured candidate (all-digit ones look like serial numbers). A
+        // candidate known to be all digits has the digits the structure asks for: only its entity type is left.
+        let structured =
+            digitCheck == nil
+            ? SocialCreditCodeValidator.hasStructure(t)
+            : SocialCreditCodeValidator.entityTypeAllowed(t[0], t[1], creditTables)
+        guard structured else { return }
         // All digits: the MOD 31 check is plain arithmetic (a digit's alphabet value is the digit itself).
         // When it fails, so would `validate`; only candidates that pass it get the full validation.
         let matches = digitCheck ?? (!allDigits || SocialCreditCodeValidator.digitCheckMatches(t))
