@@ -161,7 +161,9 @@ let package = Package(
         .testTarget(name: "YujingCLITests", dependencies: ["YujingCore", "YujingDetectors", "YujingTestSupport"]),
         .testTarget(
             name: "YujingStoreTests",
-            dependencies: ["YujingStore", "YujingCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "YujingStore", "YujingCore", "YujingTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "YujingServerTests",

@@ -93,17 +93,22 @@ def main():
             with open(f"/proc/{server.pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        def written():  # bytes the daemon passed to write calls (WAL, checkpoints, sockets)
+            with open(f"/proc/{server.pid}/io") as f:
+                return int(next(line for line in f if line.startswith("wchar:")).split()[1])
         go = multiprocessing.Event()
         results = multiprocessing.Queue()
         senders = [multiprocessing.Process(target=send, args=(m, go, results)) for m in bodies]
         for p in senders: p.start()
         time.sleep(0.5)  # connected and waiting
         cpu_start = cpu()
+        written_start = written()
         start = time.perf_counter()
         go.set()
         collected = [results.get() for _ in senders]
         elapsed = time.perf_counter() - start
         server_cpu = cpu() - cpu_start
+        server_written = written() - written_start
         for p in senders: p.join()
         warnings = [w for w, _, _ in collected]
         latencies = [x for _, l, _ in collected for x in l]
@@ -112,6 +117,7 @@ def main():
         print(f"ingest: {total} events in {elapsed:.2f} s from {a.senders} senders "
               f"({a.batch_size}/batch{', gzip' if a.gzip else ''}): {total / elapsed:,.0f} events/s; "
               f"daemon CPU {server_cpu:.2f} s ({total / max(server_cpu, 1e-9):,.0f} events per daemon CPU-second); "
+              f"written {server_written / 1e6:,.0f} MB ({server_written / total:,.0f} bytes/event); "
               f"warnings {sum(warnings)}; mean request {1000 * sum(latencies) / max(len(latencies), 1):.1f} ms; "
               f"errors {len(errors)}")
         if errors:

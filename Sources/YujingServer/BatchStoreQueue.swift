@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Logging
 import YujingStore
 
 /// Stores ingest batches on one dedicated thread while the pipeline evaluates them, so that the two halves of
@@ -9,15 +10,29 @@ import YujingStore
 /// load, index pages rewritten by many batches reach the WAL once per transaction instead of once per batch. Should
 /// a group's transaction fail, its batches are retried one transaction each, so one bad batch fails alone.
 ///
-/// `@unchecked Sendable`: `pending` and `draining` are only touched under `lock`; the database is `Sendable`.
+/// Between groups it also runs the dataset index of access events (``YujingDatabase/indexAccessByDataset()``), once
+/// `indexEvery` events are waiting for it, or when ingest has been quiet for `indexIdleDelay`: readers find the
+/// unindexed events either way, the runs only keep that tail short.
+///
+/// `@unchecked Sendable`: `pending` and `draining` are only touched under `lock`, `unindexed` and `indexScheduled`
+/// only on `queue`; the database is `Sendable`.
 final class BatchStoreQueue: @unchecked Sendable {
     private let database: YujingDatabase
+    private let logger: Logger
     private let queue = DispatchQueue(label: "yujing.pipeline.store")
     private let lock = NSLock()
     private var pending: [Pending] = []
     private var draining = false
+    /// Events stored since the dataset index last ran (or last failed).
+    private var unindexed = 0
+    /// Whether an idle run of the dataset index is scheduled.
+    private var indexScheduled = false
     /// Most batches committed in one transaction.
     let maxGroup: Int
+    /// Events stored after which the dataset index runs between two groups.
+    let indexEvery: Int
+    /// Quiet time after which the dataset index runs for the events waiting.
+    let indexIdleDelay: DispatchTimeInterval
 
     private struct Pending {
         var request: YujingDatabase.BatchRequest
@@ -27,10 +42,19 @@ final class BatchStoreQueue: @unchecked Sendable {
     /// Creates the queue.
     /// - Parameters:
     ///   - database: Store.
+    ///   - logger: Where a failed run of the dataset index is reported.
     ///   - maxGroup: Most batches per transaction.
-    init(database: YujingDatabase, maxGroup: Int = 16) {
+    ///   - indexEvery: Events stored after which the dataset index runs.
+    ///   - indexIdleDelay: Quiet time after which the dataset index runs.
+    init(
+        database: YujingDatabase, logger: Logger, maxGroup: Int = 16, indexEvery: Int = 50_000,
+        indexIdleDelay: DispatchTimeInterval = .seconds(1)
+    ) {
         self.database = database
+        self.logger = logger
         self.maxGroup = max(1, maxGroup)
+        self.indexEvery = max(1, indexEvery)
+        self.indexIdleDelay = indexIdleDelay
     }
 
     /// Queues a batch for storing.
@@ -65,7 +89,10 @@ final class BatchStoreQueue: @unchecked Sendable {
                 if taken.isEmpty { draining = false }
                 return taken
             }
-            if group.isEmpty { return }
+            if group.isEmpty {
+                scheduleIdleIndex()
+                return
+            }
             let requests = group.map(\.request)
             let results: [Result<IngestOutcome, StoreError>]
             do {
@@ -76,8 +103,35 @@ final class BatchStoreQueue: @unchecked Sendable {
                     Result { () throws(StoreError) -> IngestOutcome in try database.storeBatches([request])[0] }
                 }
             }
-            for (entry, result) in zip(group, results) { entry.ticket.complete(result) }
+            for (entry, result) in zip(group, results) {
+                entry.ticket.complete(result)
+                if case .success(.stored(let events)) = result { unindexed += events }
+            }
+            if unindexed >= indexEvery { runIndex() }
         }
+    }
+
+    /// Runs the dataset index once ingest has been quiet for ``indexIdleDelay`` (on `queue`).
+    private func scheduleIdleIndex() {
+        guard unindexed > 0, !indexScheduled else { return }
+        indexScheduled = true
+        queue.asyncAfter(deadline: .now() + indexIdleDelay) { [self] in
+            indexScheduled = false
+            if unindexed > 0 { runIndex() }
+        }
+    }
+
+    /// Indexes the events waiting (on `queue`). A failure is logged and retried after ``indexEvery`` more events:
+    /// readers scan the unindexed tail meanwhile, so nothing is missing from their answers.
+    private func runIndex() {
+        do {
+            try database.indexAccessByDataset()
+        } catch {
+            logger.error(
+                "indexing access events by dataset failed; readers scan the unindexed events meanwhile",
+                metadata: ["error": "\(error)", "store.unindexed": "\(unindexed)"])
+        }
+        unindexed = 0
     }
 }
 

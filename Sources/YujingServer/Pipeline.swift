@@ -56,8 +56,10 @@ public actor Pipeline {
         self.metrics = metrics
         self.dispatcher = dispatcher
         self.logger = logger
-        storeQueue = BatchStoreQueue(database: database)
+        storeQueue = BatchStoreQueue(database: database, logger: logger)
         do {
+            // Events a previous run stored but did not index by dataset (see `DatasetIndex.swift`).
+            try database.indexAccessByDataset()
             scope = try Self.loadScope(database)
             engine = CorrelationEngine(
                 rules: rules, configuration: Self.engineConfiguration(configuration), scopeOracle: scope)

@@ -179,10 +179,19 @@ extension YujingDatabase {
                 hour += PresenceKey.hourMillis
             }
             let match = subjectKind == "ip" ? "subject IS NULL AND ip = ?" : "subject = ? AND subject_kind = ?"
-            let events = try db.cachedStatement(
+            let who: StatementArguments = subjectKind == "ip" ? [subject] : [subject, subjectKind]
+            // Indexed events through access_dataset, one range per cell; the unindexed tail (see `DatasetIndex.swift`)
+            // in one rowid-range scan (`+time_ms` keeps SQLite from scanning the time index instead).
+            let indexed = try db.cachedStatement(
                 sql: """
-                    SELECT COALESCE(channel, 'download'), time_ms, status, bytes, ip FROM access_event
-                    WHERE dataset IS ? AND time_ms >= ? AND time_ms <= ? AND \(match) AND drill IS NULL
+                    SELECT COALESCE(e.channel, 'download'), e.time_ms, e.status, e.bytes, e.ip, e.dataset
+                    FROM access_dataset AS d JOIN access_event AS e ON e.id = d.event_id
+                    WHERE d.dataset = ? AND d.time_ms >= ? AND d.time_ms <= ? AND \(match) AND e.drill IS NULL
+                    """)
+            let tail = try db.cachedStatement(
+                sql: """
+                    SELECT COALESCE(channel, 'download'), time_ms, status, bytes, ip, dataset FROM access_event
+                    WHERE id > ? AND +time_ms >= ? AND +time_ms <= ? AND \(match) AND drill IS NULL
                     """)
             struct Group: Hashable {
                 var dataset: String?
@@ -190,24 +199,25 @@ extension YujingDatabase {
             }
             var rows: [Group: ActivityRow] = [:]
             var addresses: [Group: Set<String>] = [:]
-            for (hour, datasetText) in cells {
-                let dataset = datasetText.isEmpty ? nil : datasetText
-                var arguments: StatementArguments = [
-                    dataset, max(hour, sinceMillis), min(hour + PresenceKey.hourMillis - 1, untilMillis), subject,
-                ]
-                if subjectKind != "ip" { arguments += [subjectKind] }
-                let cursor = try Row.fetchCursor(events, arguments: arguments)
+            func add(_ cursor: RowCursor) throws {
                 while let event = try cursor.next() {
-                    let group = Group(dataset: dataset, channel: event[0])
-                    let time: Int64 = event[1]
-                    let status: Int = event[2]
+                    let dataset: String? = event[5]
+                    let group = Group(dataset: dataset?.isEmpty == true ? nil : dataset, channel: event[0])
                     let empty = ActivityRow(
-                        dataset: dataset, channel: group.channel, count: 0, obtained: 0, firstMillis: .max,
+                        dataset: group.dataset, channel: group.channel, count: 0, obtained: 0, firstMillis: .max,
                         lastMillis: .min, bytes: 0, addresses: 0)
-                    Self.add(&rows[group, default: empty], time: time, status: status, bytes: event[3])
+                    Self.add(&rows[group, default: empty], time: event[1], status: event[2], bytes: event[3])
                     addresses[group, default: []].insert(event[4])
                 }
             }
+            for (hour, dataset) in cells {
+                let range: StatementArguments = [
+                    dataset, max(hour, sinceMillis), min(hour + PresenceKey.hourMillis - 1, untilMillis),
+                ]
+                try add(Row.fetchCursor(indexed, arguments: range + who))
+            }
+            let mark = try Self.accessDatasetMark(db)
+            try add(Row.fetchCursor(tail, arguments: [mark, sinceMillis, untilMillis] + who))
             return rows.map { group, row in
                 var row = row
                 row.addresses = addresses[group]?.count ?? 0

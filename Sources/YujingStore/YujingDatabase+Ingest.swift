@@ -157,6 +157,7 @@ extension YujingDatabase {
                 try db.execute(sql: "DELETE FROM \(table) WHERE time_ms < ?", arguments: [millis])
                 deleted += db.changesCount
             }
+            try Self.purgeAccessDataset(db, olderThan: millis)
             // Hours that ended before the cut-off (a partly purged hour keeps its row until the next purge).
             try db.execute(
                 sql: "DELETE FROM access_presence WHERE hour_ms <= ?", arguments: [millis - PresenceKey.hourMillis])

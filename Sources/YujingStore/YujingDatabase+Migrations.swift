@@ -274,6 +274,35 @@ extension YujingDatabase {
                 sql: "CREATE INDEX access_presence_hour ON access_presence (hour_ms, who, who_kind, dataset)")
             try db.execute(sql: "DROP INDEX access_event_subject")
         }
+        migrator.registerMigration("v6-access-dataset") { db in
+            // Access events by dataset, written in bulk instead of per event (see `DatasetIndex.swift`): the index
+            // of access_event by dataset took an insert into each active dataset's last leaf page per event, so
+            // every commit rewrote one page per active dataset into the WAL; with 300 datasets that was nine
+            // tenths of the bytes a commit wrote, and storing ran at less than half the speed it reaches without.
+            // Events without a dataset are indexed under "" (as in access_presence).
+            try db.execute(
+                sql: """
+                    CREATE TABLE access_dataset (
+                        dataset TEXT NOT NULL, time_ms INTEGER NOT NULL, event_id INTEGER NOT NULL,
+                        PRIMARY KEY (dataset, time_ms, event_id)) WITHOUT ROWID
+                    """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE access_dataset_mark (
+                        id INTEGER PRIMARY KEY CHECK (id = 1), last_event_id INTEGER NOT NULL)
+                    """)
+            try db.execute(
+                sql: """
+                    INSERT INTO access_dataset (dataset, time_ms, event_id)
+                    SELECT COALESCE(dataset, ''), time_ms, id FROM access_event ORDER BY 1, 2, 3
+                    """)
+            try db.execute(
+                sql: """
+                    INSERT INTO access_dataset_mark (id, last_event_id)
+                    VALUES (1, (SELECT COALESCE(MAX(id), 0) FROM access_event))
+                    """)
+            try db.execute(sql: "DROP INDEX access_event_dataset")
+        }
         return migrator
     }
 }

@@ -287,13 +287,22 @@ extension YujingDatabase {
             arguments += probeAddresses
             return try Row.fetchAll(
                 db,
+                // The dataset's events: indexed ones through access_dataset, the unindexed tail by rowid range
+                // (`+time_ms` keeps SQLite from scanning the time index instead).
                 sql: """
+                    WITH request AS (
+                        SELECT e.* FROM access_dataset AS d JOIN access_event AS e ON e.id = d.event_id
+                        WHERE d.dataset = ?1 AND d.time_ms >= ?2 AND d.time_ms <= ?3
+                        UNION ALL
+                        SELECT * FROM access_event
+                        WHERE id > (SELECT last_event_id FROM access_dataset_mark WHERE id = 1)
+                        AND dataset = ?1 AND +time_ms >= ?2 AND +time_ms <= ?3)
                     SELECT COALESCE(subject_kind, 'ip'), COALESCE(subject, ip), COALESCE(channel, 'download'), COUNT(*),
                     MIN(time_ms), MAX(time_ms), SUM(bytes), COUNT(DISTINCT ip)
-                    FROM access_event
-                    WHERE dataset = ? AND time_ms >= ? AND time_ms <= ? AND status >= 200 AND status < 400
-                    AND drill IS ? AND (channel IS NULL OR channel IN ('download', 'api', 'sandbox'))
-                    AND NOT (user_agent = ? AND ip IN (\(probes)))
+                    FROM request
+                    WHERE status >= 200 AND status < 400
+                    AND drill IS ?4 AND (channel IS NULL OR channel IN ('download', 'api', 'sandbox'))
+                    AND NOT (user_agent = ?5 AND ip IN (\(probes)))
                     GROUP BY 1, 2, 3 ORDER BY 4 DESC, 2, 3
                     """, arguments: StatementArguments(arguments)
             ).map {

@@ -55,33 +55,47 @@ import YujingCore
                 "app_key:u1@0/d1", "ip:192.0.2.9@0/d1", "user:u1@0/", "user:u1@0/d1", "user:u1@1/d2", "user:u2@0/d1",
             ])
 
-        let rows = try temp.database.activity(subjectKind: "user", subject: "u1", sinceMillis: h, untilMillis: h + 2 * 3_600_000)
-        #expect(rows.count == 3)
-        let d1 = try #require(rows.first)
-        #expect(d1.dataset == "d1" && d1.channel == "download")
-        #expect(d1.count == 4 && d1.obtained == 3 && d1.bytes == 7_010 && d1.addresses == 2)
-        #expect(d1.firstMillis == h + 10 * m && d1.lastMillis == h + 55 * m)
-        #expect(rows.contains { $0.dataset == "d2" && $0.channel == "api" && $0.count == 1 && $0.bytes == 5 })
-        #expect(rows.contains { $0.dataset == nil && $0.channel == "download" && $0.count == 1 })
+        // The same answers from unindexed events (the tail), half indexed, and all indexed (see DatasetIndex.swift).
+        func expectActivity() throws {
+            let rows = try temp.database.activity(subjectKind: "user", subject: "u1", sinceMillis: h, untilMillis: h + 2 * 3_600_000)
+            #expect(rows.count == 3)
+            let d1 = try #require(rows.first)
+            #expect(d1.dataset == "d1" && d1.channel == "download")
+            #expect(d1.count == 4 && d1.obtained == 3 && d1.bytes == 7_010 && d1.addresses == 2)
+            #expect(d1.firstMillis == h + 10 * m && d1.lastMillis == h + 55 * m)
+            #expect(rows.contains { $0.dataset == "d2" && $0.channel == "api" && $0.count == 1 && $0.bytes == 5 })
+            #expect(rows.contains { $0.dataset == nil && $0.channel == "download" && $0.count == 1 })
 
-        // The range cuts inside an hour: from 08:30 to 09:05.
-        let cut = try temp.database.activity(subjectKind: "user", subject: "u1", sinceMillis: h + 30 * m, untilMillis: h + 65 * m)
-        #expect(cut.map(\.count) == [2])
-        #expect(cut.first?.firstMillis == h + 50 * m)
+            // The range cuts inside an hour: from 08:30 to 09:05.
+            let cut = try temp.database.activity(subjectKind: "user", subject: "u1", sinceMillis: h + 30 * m, untilMillis: h + 65 * m)
+            #expect(cut.map(\.count) == [2])
+            #expect(cut.first?.firstMillis == h + 50 * m)
 
-        // Requests with no subject are found by address; other subjects and kinds stay apart.
-        let anonymous = try temp.database.activity(subjectKind: "ip", subject: "192.0.2.9", sinceMillis: h, untilMillis: h + 3_600_000)
-        #expect(anonymous.map(\.count) == [1])
-        #expect(try temp.database.activity(subjectKind: "ip", subject: "10.0.0.1", sinceMillis: h, untilMillis: h + 7_200_000).isEmpty)
-        #expect(try temp.database.activity(subjectKind: "app_key", subject: "u1", sinceMillis: h, untilMillis: h + 3_600_000).map(\.count) == [1])
-        #expect(try temp.database.activity(subjectKind: "user", subject: "u9", sinceMillis: h, untilMillis: h + 3_600_000).isEmpty)
+            // Requests with no subject are found by address; other subjects and kinds stay apart.
+            let anonymous = try temp.database.activity(subjectKind: "ip", subject: "192.0.2.9", sinceMillis: h, untilMillis: h + 3_600_000)
+            #expect(anonymous.map(\.count) == [1])
+            #expect(try temp.database.activity(subjectKind: "ip", subject: "10.0.0.1", sinceMillis: h, untilMillis: h + 7_200_000).isEmpty)
+            #expect(try temp.database.activity(subjectKind: "app_key", subject: "u1", sinceMillis: h, untilMillis: h + 3_600_000).map(\.count) == [1])
+            #expect(try temp.database.activity(subjectKind: "user", subject: "u9", sinceMillis: h, untilMillis: h + 3_600_000).isEmpty)
 
-        // Events are no longer indexed by subject; the dataset index serves both questions.
+        }
+        try expectActivity()
+        try temp.database.writer.write { db in
+            try db.execute(sql: "UPDATE access_dataset_mark SET last_event_id = 5 WHERE id = 1")
+            try db.execute(
+                sql: "INSERT INTO access_dataset SELECT COALESCE(dataset, ''), time_ms, id FROM access_event WHERE id <= 5")
+        }
+        try expectActivity()
+        #expect(try temp.database.indexAccessByDataset() == 5)
+        #expect(try temp.database.unindexedAccessEvents() == 0)
+        try expectActivity()
+
+        // Events are indexed neither by subject nor, event by event, by dataset: access_dataset serves both questions.
         let indexes = try temp.database.writer.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'access_event'")
         }
         #expect(!indexes.contains("access_event_subject"))
-        #expect(indexes.contains("access_event_dataset"))
+        #expect(!indexes.contains("access_event_dataset"))
     }
 
     @Test func aRolledBackBatchLeavesNoStalePresenceBehind() throws {
@@ -177,7 +191,7 @@ import YujingCore
         }
         var announced: [[String]] = []
         let upgraded = try YujingDatabase.open(path: path) { announced.append($0) }
-        #expect(announced == [["v5-access-presence"]])  // the daemon logs this before a long upgrade
+        #expect(announced == [["v5-access-presence", "v6-access-dataset"]])  // the daemon logs this before a long upgrade
         _ = try YujingDatabase.open(path: path) { announced.append($0) }
         #expect(announced.count == 1)  // nothing pending: not called
         _ = try YujingDatabase.open(path: directory.appendingPathComponent("new.sqlite").path) { announced.append($0) }
