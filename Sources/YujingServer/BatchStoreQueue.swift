@@ -10,8 +10,8 @@ import YujingStore
 /// load, index pages rewritten by many batches reach the WAL once per transaction instead of once per batch. Should
 /// a group's transaction fail, its batches are retried one transaction each, so one bad batch fails alone.
 ///
-/// Between groups it also runs the dataset index of access events (``YujingDatabase/indexAccessByDataset()``), once
-/// `indexEvery` events are waiting for it, or when ingest has been quiet for `indexIdleDelay`: readers find the
+/// Between groups it also runs the bulk indexes of access events (``YujingDatabase/indexAccessEvents()``), once
+/// `indexEvery` events are waiting for them, or when ingest has been quiet for `indexIdleDelay`: readers find the
 /// unindexed events either way, the runs only keep that tail short.
 ///
 /// `@unchecked Sendable`: `pending` and `draining` are only touched under `lock`, `unindexed` and `indexScheduled`
@@ -23,15 +23,15 @@ final class BatchStoreQueue: @unchecked Sendable {
     private let lock = NSLock()
     private var pending: [Pending] = []
     private var draining = false
-    /// Events stored since the dataset index last ran (or last failed).
+    /// Events stored since the access indexes last ran (or last failed).
     private var unindexed = 0
-    /// Whether an idle run of the dataset index is scheduled.
+    /// Whether an idle run of the access indexes is scheduled.
     private var indexScheduled = false
     /// Most batches committed in one transaction.
     let maxGroup: Int
-    /// Events stored after which the dataset index runs between two groups.
+    /// Events stored after which the access indexes run between two groups.
     let indexEvery: Int
-    /// Quiet time after which the dataset index runs for the events waiting.
+    /// Quiet time after which the access indexes run for the events waiting.
     let indexIdleDelay: DispatchTimeInterval
 
     private struct Pending {
@@ -42,10 +42,10 @@ final class BatchStoreQueue: @unchecked Sendable {
     /// Creates the queue.
     /// - Parameters:
     ///   - database: Store.
-    ///   - logger: Where a failed run of the dataset index is reported.
+    ///   - logger: Where a failed run of the access indexes is reported.
     ///   - maxGroup: Most batches per transaction.
-    ///   - indexEvery: Events stored after which the dataset index runs.
-    ///   - indexIdleDelay: Quiet time after which the dataset index runs.
+    ///   - indexEvery: Events stored after which the access indexes run.
+    ///   - indexIdleDelay: Quiet time after which the access indexes run.
     init(
         database: YujingDatabase, logger: Logger, maxGroup: Int = 16, indexEvery: Int = 50_000,
         indexIdleDelay: DispatchTimeInterval = .seconds(1)
@@ -111,7 +111,7 @@ final class BatchStoreQueue: @unchecked Sendable {
         }
     }
 
-    /// Runs the dataset index once ingest has been quiet for ``indexIdleDelay`` (on `queue`).
+    /// Runs the access indexes once ingest has been quiet for ``indexIdleDelay`` (on `queue`).
     private func scheduleIdleIndex() {
         guard unindexed > 0, !indexScheduled else { return }
         indexScheduled = true
@@ -125,10 +125,10 @@ final class BatchStoreQueue: @unchecked Sendable {
     /// readers scan the unindexed tail meanwhile, so nothing is missing from their answers.
     private func runIndex() {
         do {
-            try database.indexAccessByDataset()
+            try database.indexAccessEvents()
         } catch {
             logger.error(
-                "indexing access events by dataset failed; readers scan the unindexed events meanwhile",
+                "indexing access events failed; readers scan the unindexed events meanwhile",
                 metadata: ["error": "\(error)", "store.unindexed": "\(unindexed)"])
         }
         unindexed = 0

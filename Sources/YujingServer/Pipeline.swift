@@ -58,8 +58,8 @@ public actor Pipeline {
         self.logger = logger
         storeQueue = BatchStoreQueue(database: database, logger: logger)
         do {
-            // Events a previous run stored but did not index by dataset (see `DatasetIndex.swift`).
-            try database.indexAccessByDataset()
+            // Events a previous run stored but did not index (see `AccessIndexes.swift`).
+            try database.indexAccessEvents()
             scope = try Self.loadScope(database)
             engine = CorrelationEngine(
                 rules: rules, configuration: Self.engineConfiguration(configuration), scopeOracle: scope)

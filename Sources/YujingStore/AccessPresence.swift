@@ -180,7 +180,7 @@ extension YujingDatabase {
             }
             let match = subjectKind == "ip" ? "subject IS NULL AND ip = ?" : "subject = ? AND subject_kind = ?"
             let who: StatementArguments = subjectKind == "ip" ? [subject] : [subject, subjectKind]
-            // Indexed events through access_dataset, one range per cell; the unindexed tail (see `DatasetIndex.swift`)
+            // Indexed events through access_dataset, one range per cell; the unindexed tail (see `AccessIndexes.swift`)
             // in one rowid-range scan (`+time_ms` keeps SQLite from scanning the time index instead).
             let indexed = try db.cachedStatement(
                 sql: """
@@ -216,7 +216,7 @@ extension YujingDatabase {
                 ]
                 try add(Row.fetchCursor(indexed, arguments: range + who))
             }
-            let mark = try Self.accessDatasetMark(db)
+            let mark = try Self.accessIndexMark(db)
             try add(Row.fetchCursor(tail, arguments: [mark, sinceMillis, untilMillis] + who))
             return rows.map { group, row in
                 var row = row

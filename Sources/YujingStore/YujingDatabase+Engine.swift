@@ -20,12 +20,13 @@ extension YujingDatabase {
     /// - Throws: ``StoreError``.
     public func latestEventMillis() throws(StoreError) -> Int64? {
         try read { db in
-            try Int64.fetchOne(
+            let others = try Int64.fetchOne(
                 db,
                 sql: """
-                    SELECT MAX(t) FROM (SELECT MAX(time_ms) AS t FROM access_event
-                    UNION ALL SELECT MAX(time_ms) FROM finding UNION ALL SELECT MAX(time_ms) FROM heartbeat)
+                    SELECT MAX(t) FROM (SELECT MAX(time_ms) AS t FROM finding
+                    UNION ALL SELECT MAX(time_ms) FROM heartbeat)
                     """)
+            return [try Self.latestAccessMillis(db), others].compactMap { $0 }.max()
         }
     }
 
@@ -38,12 +39,26 @@ extension YujingDatabase {
     public func events(after cursor: EventCursor, sinceMillis: Int64) throws(StoreError) -> [EngineEvent] {
         try read { db -> [EngineEvent] in
             var timed: [(Int64, Int, Int64, EngineEvent)] = []
-            let accessRows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT id, time_ms, node, ip, subject, subject_kind, method, path, query, dataset, channel, status,
-                    bytes, user_agent, drill FROM access_event WHERE id > ? AND time_ms >= ?
-                    """, arguments: [cursor.access, sinceMillis])
+            let columns = """
+                e.id, e.time_ms, e.node, e.ip, e.subject, e.subject_kind, e.method, e.path, e.query, e.dataset,
+                e.channel, e.status, e.bytes, e.user_agent, e.drill
+                """
+            // After a snapshot (no time bound) a rowid range; otherwise the time index and the unindexed tail (see
+            // `AccessIndexes.swift`; `+time_ms` keeps the tail a rowid range).
+            let accessRows =
+                sinceMillis == .min
+                ? try Row.fetchCursor(
+                    db, sql: "SELECT \(columns) FROM access_event AS e WHERE e.id > ?", arguments: [cursor.access])
+                : try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT \(columns) FROM access_time AS t JOIN access_event AS e ON e.id = t.event_id
+                        WHERE t.time_ms >= ?2 AND t.event_id > ?1
+                        UNION ALL
+                        SELECT \(columns) FROM access_event AS e
+                        WHERE e.id > MAX(?1, (SELECT last_event_id FROM access_index_mark WHERE id = 1))
+                        AND +e.time_ms >= ?2
+                        """, arguments: [cursor.access, sinceMillis])
             while let row = try accessRows.next() {
                 let id: Int64 = row[0]
                 var subject: Subject?

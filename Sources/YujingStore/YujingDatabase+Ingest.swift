@@ -152,12 +152,11 @@ extension YujingDatabase {
     @discardableResult
     public func purge(olderThan millis: Int64) throws(StoreError) -> Int {
         try write { db -> Int in
-            var deleted = 0
-            for table in ["access_event", "finding", "heartbeat"] {
+            var deleted = try Self.purgeAccessEvents(db, olderThan: millis)
+            for table in ["finding", "heartbeat"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE time_ms < ?", arguments: [millis])
                 deleted += db.changesCount
             }
-            try Self.purgeAccessDataset(db, olderThan: millis)
             // Hours that ended before the cut-off (a partly purged hour keeps its row until the next purge).
             try db.execute(
                 sql: "DELETE FROM access_presence WHERE hour_ms <= ?", arguments: [millis - PresenceKey.hourMillis])

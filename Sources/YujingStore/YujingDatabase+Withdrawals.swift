@@ -295,7 +295,7 @@ extension YujingDatabase {
                         WHERE d.dataset = ?1 AND d.time_ms >= ?2 AND d.time_ms <= ?3
                         UNION ALL
                         SELECT * FROM access_event
-                        WHERE id > (SELECT last_event_id FROM access_dataset_mark WHERE id = 1)
+                        WHERE id > (SELECT last_event_id FROM access_index_mark WHERE id = 1)
                         AND dataset = ?1 AND +time_ms >= ?2 AND +time_ms <= ?3)
                     SELECT COALESCE(subject_kind, 'ip'), COALESCE(subject, ip), COALESCE(channel, 'download'), COUNT(*),
                     MIN(time_ms), MAX(time_ms), SUM(bytes), COUNT(DISTINCT ip)

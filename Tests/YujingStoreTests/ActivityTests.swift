@@ -55,7 +55,7 @@ import YujingCore
                 "app_key:u1@0/d1", "ip:192.0.2.9@0/d1", "user:u1@0/", "user:u1@0/d1", "user:u1@1/d2", "user:u2@0/d1",
             ])
 
-        // The same answers from unindexed events (the tail), half indexed, and all indexed (see DatasetIndex.swift).
+        // The same answers from unindexed events (the tail), half indexed, and all indexed (see AccessIndexes.swift).
         func expectActivity() throws {
             let rows = try temp.database.activity(subjectKind: "user", subject: "u1", sinceMillis: h, untilMillis: h + 2 * 3_600_000)
             #expect(rows.count == 3)
@@ -81,21 +81,23 @@ import YujingCore
         }
         try expectActivity()
         try temp.database.writer.write { db in
-            try db.execute(sql: "UPDATE access_dataset_mark SET last_event_id = 5 WHERE id = 1")
+            try db.execute(sql: "UPDATE access_index_mark SET last_event_id = 5 WHERE id = 1")
             try db.execute(
                 sql: "INSERT INTO access_dataset SELECT COALESCE(dataset, ''), time_ms, id FROM access_event WHERE id <= 5")
+            try db.execute(sql: "INSERT INTO access_time SELECT time_ms, id FROM access_event WHERE id <= 5")
         }
         try expectActivity()
-        #expect(try temp.database.indexAccessByDataset() == 5)
+        #expect(try temp.database.indexAccessEvents() == 5)
         #expect(try temp.database.unindexedAccessEvents() == 0)
         try expectActivity()
 
-        // Events are indexed neither by subject nor, event by event, by dataset: access_dataset serves both questions.
+        // Events are indexed neither by subject nor, event by event, by dataset or time: access_dataset serves both
+        // questions.
         let indexes = try temp.database.writer.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'access_event'")
         }
         #expect(!indexes.contains("access_event_subject"))
-        #expect(!indexes.contains("access_event_dataset"))
+        #expect(indexes.isEmpty, "\(indexes)")
     }
 
     @Test func aRolledBackBatchLeavesNoStalePresenceBehind() throws {
@@ -191,7 +193,7 @@ import YujingCore
         }
         var announced: [[String]] = []
         let upgraded = try YujingDatabase.open(path: path) { announced.append($0) }
-        #expect(announced == [["v5-access-presence", "v6-access-dataset"]])  // the daemon logs this before a long upgrade
+        #expect(announced == [["v5-access-presence", "v6-access-indexes"]])  // the daemon logs this before a long upgrade
         _ = try YujingDatabase.open(path: path) { announced.append($0) }
         #expect(announced.count == 1)  // nothing pending: not called
         _ = try YujingDatabase.open(path: directory.appendingPathComponent("new.sqlite").path) { announced.append($0) }

@@ -6,9 +6,9 @@ import YujingTestSupport
 
 @testable import YujingStore
 
-/// `access_dataset`, the bulk-written index of access events by dataset, and the readers that combine it with the
-/// unindexed tail.
-@Suite struct DatasetIndexTests {
+/// `access_dataset` and `access_time`, the bulk-written indexes of access events, and the readers that combine them
+/// with the unindexed tail.
+@Suite struct AccessIndexTests {
     static let start: Int64 = 1_772_352_000_000
 
     /// Random traffic over a few datasets, subjects, addresses, channels, statuses and drills.
@@ -88,13 +88,13 @@ import YujingTestSupport
         try Self.store(first, batch: "1", in: temp.database)
         #expect(try temp.database.unindexedAccessEvents() == 400)
         try expectTracebacks(first, "all unindexed")
-        #expect(try temp.database.indexAccessByDataset() == 400)
+        #expect(try temp.database.indexAccessEvents() == 400)
         try expectTracebacks(first, "all indexed")
         try Self.store(second, batch: "2", in: temp.database)
         #expect(try temp.database.unindexedAccessEvents() == 300)
         try expectTracebacks(all, "indexed and unindexed")
-        #expect(try temp.database.indexAccessByDataset() == 300)
-        #expect(try temp.database.indexAccessByDataset() == 0)
+        #expect(try temp.database.indexAccessEvents() == 300)
+        #expect(try temp.database.indexAccessEvents() == 0)
         try expectTracebacks(all, "all indexed again")
         let entries = try temp.database.writer.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM access_dataset") ?? 0
@@ -102,29 +102,64 @@ import YujingTestSupport
         #expect(entries == all.count)  // events without a dataset too (under "")
     }
 
-    @Test func purgeRemovesIndexEntriesWithTheirEvents() throws {
+    @Test func purgeRemovesIndexedAndUnindexedEventsWithTheirEntries() throws {
         let temp = try TemporaryDatabase()
         defer { temp.remove() }
         let events = Self.traffic(count: 500, seed: 9)
-        try Self.store(events, batch: "1", in: temp.database)
-        try temp.database.indexAccessByDataset()
-        let cutoff = Self.start + 250 * 7_000
-        try temp.database.purge(olderThan: cutoff)
-        let (entries, oldest, orphans) = try temp.database.writer.read { db in
+        try Self.store(Array(events[..<300]), batch: "1", in: temp.database)
+        try temp.database.indexAccessEvents()
+        try Self.store(Array(events[300...]), batch: "2", in: temp.database)  // the tail: not indexed yet
+        let cutoff = Self.start + 350 * 7_000
+        let deleted = try temp.database.purge(olderThan: cutoff)
+        let kept = events.filter { $0.timeMillis >= cutoff }
+        #expect(deleted == events.count - kept.count)
+        let (stored, oldest) = try temp.database.writer.read { db in
             (
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM access_dataset") ?? -1,
-                try Int64.fetchOne(db, sql: "SELECT MIN(time_ms) FROM access_dataset") ?? 0,
-                try Int.fetchOne(
-                    db,
-                    sql: "SELECT COUNT(*) FROM access_dataset WHERE event_id NOT IN (SELECT id FROM access_event)") ?? -1
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM access_event") ?? -1,
+                try Int64.fetchOne(db, sql: "SELECT MIN(time_ms) FROM access_event") ?? 0
             )
         }
-        let kept = events.filter { $0.timeMillis >= cutoff }
-        #expect(entries == kept.count)
+        #expect(stored == kept.count)
         #expect(oldest >= cutoff)
-        #expect(orphans == 0)
+        for table in ["access_dataset", "access_time"] {
+            let (entries, oldestEntry, orphans) = try temp.database.writer.read { db in
+                (
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? -1,
+                    try Int64.fetchOne(db, sql: "SELECT MIN(time_ms) FROM \(table)") ?? 0,
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM \(table) WHERE event_id NOT IN (SELECT id FROM access_event)")
+                        ?? -1
+                )
+            }
+            #expect(entries == kept.count, "\(table)")
+            #expect(oldestEntry >= cutoff, "\(table)")
+            #expect(orphans == 0, "\(table)")
+        }
         let rows = try temp.database.traceback(dataset: "ds-2", sinceMillis: Self.start)
         #expect(Set(rows) == Self.expectedTraceback(kept, dataset: "ds-2", since: Self.start, until: .max))
+    }
+
+    @Test func eventsForRebuildingAndTheLatestTimeComeFromTheIndexAndTheTail() throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let first = Self.traffic(count: 300, seed: 12)
+        let second = Self.traffic(count: 200, seed: 13, idOffset: 300)
+        try Self.store(first, batch: "1", in: temp.database)
+        try temp.database.indexAccessEvents()
+        try Self.store(second, batch: "2", in: temp.database)
+        let all = first + second
+        func times(_ events: [EngineEvent]) -> [Int64] { events.map(\.timeMillis) }
+        let since = Self.start + 250 * 7_000
+        let expected = all.map(\.timeMillis).filter { $0 >= since }.sorted()
+        // A time bound (rebuild without a snapshot): half from access_time, half from the tail.
+        #expect(times(try temp.database.events(after: EventCursor(), sinceMillis: since)) == expected)
+        // A row cursor (after a snapshot): a rowid range.
+        let cursor = EventCursor(access: 420, finding: 0, heartbeat: 0)
+        #expect(times(try temp.database.events(after: cursor, sinceMillis: .min)) == all[420...].map(\.timeMillis).sorted())
+        #expect(try temp.database.latestEventMillis() == all.map(\.timeMillis).max())
+        try temp.database.indexAccessEvents()
+        #expect(times(try temp.database.events(after: EventCursor(), sinceMillis: since)) == expected)
+        #expect(try temp.database.latestEventMillis() == all.map(\.timeMillis).max())
     }
 
     @Test func upgradingADatabaseIndexesItsStoredEvents() throws {
@@ -154,7 +189,7 @@ import YujingTestSupport
         }
         var announced: [[String]] = []
         let upgraded = try YujingDatabase.open(path: path) { announced.append($0) }
-        #expect(announced == [["v6-access-dataset"]])
+        #expect(announced == [["v6-access-indexes"]])
         #expect(try upgraded.unindexedAccessEvents() == 0)
         let (entries, indexes) = try upgraded.writer.read { db in
             (
@@ -164,7 +199,7 @@ import YujingTestSupport
             )
         }
         #expect(entries == events.count)
-        #expect(!indexes.contains("access_event_dataset"))
+        #expect(indexes.isEmpty, "\(indexes)")
         for dataset in ["ds-1", "ds-4"] {
             let rows = try upgraded.traceback(dataset: dataset, sinceMillis: Self.start)
             #expect(Set(rows) == Self.expectedTraceback(events, dataset: dataset, since: Self.start, until: .max))
@@ -174,7 +209,7 @@ import YujingTestSupport
         let later = Self.traffic(count: 50, seed: 11, idOffset: 200)
         try Self.store(later, batch: "2", in: upgraded)
         let before = try upgraded.traceback(dataset: "ds-1", sinceMillis: Self.start)
-        #expect(try upgraded.indexAccessByDataset() == 50)
+        #expect(try upgraded.indexAccessEvents() == 50)
         #expect(try upgraded.traceback(dataset: "ds-1", sinceMillis: Self.start) == before)
         #expect(
             Set(before) == Self.expectedTraceback(events + later, dataset: "ds-1", since: Self.start, until: .max))
