@@ -15,6 +15,8 @@ struct PresenceKey: Hashable, Sendable {
     var whoKind: String
     var hourMillis: Int64
     var dataset: String
+    /// The hash of the four fields, computed once where the key is made (off the writer thread).
+    private var precomputedHash = 0
 
     static let hourMillis: Int64 = 3_600_000
 
@@ -34,6 +36,21 @@ struct PresenceKey: Hashable, Sendable {
         }
         hourMillis = Self.hour(of: event.timeMillis)
         dataset = event.dataset ?? ""
+        var hasher = Hasher()
+        hasher.combine(who)
+        hasher.combine(whoKind)
+        hasher.combine(hourMillis)
+        hasher.combine(dataset)
+        precomputedHash = hasher.finalize()
+    }
+
+    static func == (a: PresenceKey, b: PresenceKey) -> Bool {
+        a.precomputedHash == b.precomputedHash && a.hourMillis == b.hourMillis && a.who == b.who
+            && a.whoKind == b.whoKind && a.dataset == b.dataset
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(precomputedHash)
     }
 }
 
@@ -116,17 +133,17 @@ struct PresenceRecorder {
     }
 
     /// Records an access event's key unless the cache holds it.
-    func record(_ event: AccessEvent, memory: inout PresenceMemory) throws {
-        let key = PresenceKey(event)
+    func record(_ key: PresenceKey, db: Database, memory: inout PresenceMemory) throws {
         guard memory.insert(key) else { return }
-        // Bound straight through the C API, like the access rows (see `YujingDatabase.insert`).
-        statement.setUncheckedArguments(StatementArguments())
+        // Bound and stepped straight through the C API, like the access rows (see `YujingDatabase.insert`).
         let sqlite = statement.sqliteStatement
+        sqlite3_reset(sqlite)
         try YujingDatabase.bindText(key.who, sqlite, 1)
         try YujingDatabase.bindText(key.whoKind, sqlite, 2)
         try YujingDatabase.check(sqlite3_bind_int64(sqlite, 3, key.hourMillis))
         try YujingDatabase.bindText(key.dataset, sqlite, 4)
-        try statement.execute()
+        try YujingDatabase.step(sqlite, db)
+        sqlite3_reset(sqlite)
     }
 }
 
