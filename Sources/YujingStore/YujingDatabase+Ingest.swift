@@ -98,31 +98,43 @@ extension YujingDatabase {
         // Access events bind their columns and step straight through the SQLite C API: no array of boxed
         // arguments, no `DatabaseValue`, no C-string conversion per column, and none of GRDB's per-execution
         // bookkeeping (observation, which nothing uses on this table) — they showed in profiles of ingest.
+        // Texts are bound from one reused buffer (`RowText`), not copied by SQLite into an allocation per column.
         let sqlite = access.sqliteStatement
-        defer { sqlite3_reset(sqlite) }
+        defer {
+            sqlite3_reset(sqlite)
+            sqlite3_clear_bindings(sqlite)  // no pointer into `text` outlives it
+        }
+        var text = RowText()
+        let batchBytes = agent.utf8.count + batchID.utf8.count
         for (index, item) in items.enumerated() {
             switch item {
             case .access(let e):
                 sqlite3_reset(sqlite)
                 sqlite3_clear_bindings(sqlite)  // every column NULL
+                var bytes = batchBytes + e.node.utf8.count + e.clientIP.utf8.count + e.method.utf8.count
+                bytes += e.path.utf8.count + e.userAgent.utf8.count + (e.query?.utf8.count ?? 0)
+                bytes += (e.subject.map { $0.id.utf8.count + $0.kind.rawValue.utf8.count } ?? 0)
+                bytes += (e.dataset?.utf8.count ?? 0) + (e.channel?.rawValue.utf8.count ?? 0)
+                bytes += e.drillID?.utf8.count ?? 0
+                text.reserve(bytes)
                 try Self.check(sqlite3_bind_int64(sqlite, 1, e.timeMillis))
-                try Self.bindText(agent, sqlite, 2)
-                try Self.bindText(batchID, sqlite, 3)
-                try Self.bindText(e.node, sqlite, 4)
-                try Self.bindText(e.clientIP, sqlite, 5)
+                try text.bind(agent, sqlite, 2)
+                try text.bind(batchID, sqlite, 3)
+                try text.bind(e.node, sqlite, 4)
+                try text.bind(e.clientIP, sqlite, 5)
                 if let subject = e.subject {
-                    try Self.bindText(subject.id, sqlite, 6)
-                    try Self.bindText(subject.kind.rawValue, sqlite, 7)
+                    try text.bind(subject.id, sqlite, 6)
+                    try text.bind(subject.kind.rawValue, sqlite, 7)
                 }
-                try Self.bindText(e.method, sqlite, 8)
-                try Self.bindText(e.path, sqlite, 9)
-                if let query = e.query { try Self.bindText(query, sqlite, 10) }
-                if let dataset = e.dataset { try Self.bindText(dataset, sqlite, 11) }
-                if let channel = e.channel { try Self.bindText(channel.rawValue, sqlite, 12) }
+                try text.bind(e.method, sqlite, 8)
+                try text.bind(e.path, sqlite, 9)
+                if let query = e.query { try text.bind(query, sqlite, 10) }
+                if let dataset = e.dataset { try text.bind(dataset, sqlite, 11) }
+                if let channel = e.channel { try text.bind(channel.rawValue, sqlite, 12) }
                 try Self.check(sqlite3_bind_int64(sqlite, 13, Int64(e.status)))
                 try Self.check(sqlite3_bind_int64(sqlite, 14, e.bytes))
-                try Self.bindText(e.userAgent, sqlite, 15)
-                if let drill = e.drillID { try Self.bindText(drill, sqlite, 16) }
+                try text.bind(e.userAgent, sqlite, 15)
+                if let drill = e.drillID { try text.bind(drill, sqlite, 16) }
                 try Self.step(sqlite, db)
                 if let key = batch.presenceKeys[index] { try presence.record(key, db: db, memory: &memory) }
             case .finding(let f):
