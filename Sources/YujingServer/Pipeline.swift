@@ -160,14 +160,22 @@ public actor Pipeline {
         var signals: [WarningSignal] = []
         var drillSignals: [String: [WarningSignal]] = [:]
         var drillEvents = 0
-        for item in batch.items {
-            let event = item.engineEvent
+        // By index, one copy per event (the engine's `EngineEvent`), not a copy of the item as well: copying and
+        // destroying whole items showed in profiles of ingest.
+        let items = batch.items
+        for index in items.indices {
+            let event: EngineEvent
+            switch items[index] {
+            case .access(let e): event = .access(e)
+            case .finding(let f): event = .finding(f.event)
+            case .heartbeat(let e): event = .heartbeat(e)
+            }
             if let drill = event.drillID {
                 drillEvents += 1
                 drillEngine(drill).process(event, into: &drillSignals[drill, default: []])
                 continue
             }
-            switch item {
+            switch event {
             case .access: access += 1
             case .finding: finding += 1
             case .heartbeat: heartbeat += 1

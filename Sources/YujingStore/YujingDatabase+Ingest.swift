@@ -106,8 +106,8 @@ extension YujingDatabase {
         }
         var text = RowText()
         let batchBytes = agent.utf8.count + batchID.utf8.count
-        for (index, item) in items.enumerated() {
-            switch item {
+        for index in items.indices {
+            switch items[index] {  // by index: no copy of the whole item
             case .access(let e):
                 sqlite3_reset(sqlite)
                 sqlite3_clear_bindings(sqlite)  // every column NULL
