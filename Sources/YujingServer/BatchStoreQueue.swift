@@ -11,8 +11,9 @@ import YujingStore
 /// a group's transaction fail, its batches are retried one transaction each, so one bad batch fails alone.
 ///
 /// Between groups it also runs the bulk indexes of access events (``YujingDatabase/indexAccessEvents()``), once
-/// `indexEvery` events are waiting for them, or when ingest has been quiet for `indexIdleDelay`: readers find the
-/// unindexed events either way, the runs only keep that tail short.
+/// `indexEvery` events are waiting for them, and `indexIdleDelay` after the queue runs dry with events still
+/// unindexed (so a lightly loaded center indexes about once per delay): readers find the unindexed events either
+/// way, the runs only keep that tail short.
 ///
 /// `@unchecked Sendable`: `pending` and `draining` are only touched under `lock`, `unindexed` and `indexScheduled`
 /// only on `queue`; the database is `Sendable`.
@@ -31,7 +32,7 @@ final class BatchStoreQueue: @unchecked Sendable {
     let maxGroup: Int
     /// Events stored after which the access indexes run between two groups.
     let indexEvery: Int
-    /// Quiet time after which the access indexes run for the events waiting.
+    /// Delay after the queue runs dry before the access indexes run for the events waiting.
     let indexIdleDelay: DispatchTimeInterval
 
     private struct Pending {
@@ -45,7 +46,7 @@ final class BatchStoreQueue: @unchecked Sendable {
     ///   - logger: Where a failed run of the access indexes is reported.
     ///   - maxGroup: Most batches per transaction.
     ///   - indexEvery: Events stored after which the access indexes run.
-    ///   - indexIdleDelay: Quiet time after which the access indexes run.
+    ///   - indexIdleDelay: Delay after the queue runs dry before the access indexes run.
     init(
         database: YujingDatabase, logger: Logger, maxGroup: Int = 16, indexEvery: Int = 50_000,
         indexIdleDelay: DispatchTimeInterval = .seconds(1)
@@ -111,7 +112,8 @@ final class BatchStoreQueue: @unchecked Sendable {
         }
     }
 
-    /// Runs the access indexes once ingest has been quiet for ``indexIdleDelay`` (on `queue`).
+    /// Runs the access indexes ``indexIdleDelay`` after the queue ran dry, unless a run is already scheduled (on
+    /// `queue`).
     private func scheduleIdleIndex() {
         guard unindexed > 0, !indexScheduled else { return }
         indexScheduled = true

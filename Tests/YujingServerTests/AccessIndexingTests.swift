@@ -4,7 +4,7 @@ import Testing
 import YujingServer
 import YujingStore
 
-/// The daemon indexes stored access events by dataset in bulk (see `AccessIndexes.swift`): once ingest is quiet, and
+/// The daemon indexes stored access events by dataset in bulk (see `AccessIndexes.swift`): soon after ingest stops, and
 /// a failed run neither fails ingest nor hides events from a traceback.
 @Suite struct AccessIndexingTests {
     static let start: Int64 = 1_772_352_000_000
