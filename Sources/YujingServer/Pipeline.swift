@@ -164,12 +164,7 @@ public actor Pipeline {
         // destroying whole items showed in profiles of ingest.
         let items = batch.items
         for index in items.indices {
-            let event: EngineEvent
-            switch items[index] {
-            case .access(let e): event = .access(e)
-            case .finding(let f): event = .finding(f.event)
-            case .heartbeat(let e): event = .heartbeat(e)
-            }
+            let event = items[index].engineEvent
             if let drill = event.drillID {
                 drillEvents += 1
                 drillEngine(drill).process(event, into: &drillSignals[drill, default: []])

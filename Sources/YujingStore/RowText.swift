@@ -5,29 +5,25 @@ import GRDBSQLite
 /// Bound with `SQLITE_TRANSIENT`, SQLite copies each text into a fresh allocation, freed again when the parameter
 /// is rebound or cleared: a `malloc`, a copy and a `free` per text column per row on the writer thread (and SQLite's
 /// memory-statistics mutex around each). Here the row's texts go into a buffer that lives as long as the batch, and
-/// SQLite reads them from there during the step. Call ``reserve(_:)`` with the row's total before binding: the
-/// buffer only grows there, so pointers bound for the row stay valid until the next row (and a text beyond what was
-/// reserved falls back to SQLite's copy).
+/// SQLite reads them from there during the step. The buffer never moves, so pointers bound for a row stay valid until
+/// ``startRow()``; a text that does not fit in what is left of it falls back to SQLite's copy.
 struct RowText: ~Copyable {
     private var buffer: UnsafeMutableRawBufferPointer
     private var used = 0
 
-    init(capacity: Int = 4096) {
+    init(capacity: Int = 16_384) {
         buffer = .allocate(byteCount: max(capacity, 64), alignment: 1)
     }
 
     deinit { buffer.deallocate() }
 
-    /// Starts a row whose texts total `bytes` UTF-8 bytes.
-    mutating func reserve(_ bytes: Int) {
+    /// Starts a row: the previous row's texts may be overwritten.
+    mutating func startRow() {
         used = 0
-        guard bytes > buffer.count else { return }
-        buffer.deallocate()
-        buffer = .allocate(byteCount: max(bytes, buffer.count * 2), alignment: 1)
     }
 
     /// Copies a text into the buffer and binds it; an empty text stays an empty text, not NULL. A text that does not
-    /// fit in what was reserved is bound the ordinary way (copied by SQLite).
+    /// fit in what is left of the buffer is bound the ordinary way (copied by SQLite).
     mutating func bind(_ text: String, _ statement: OpaquePointer, _ index: CInt) throws(StoreError) {
         var text = text
         let start = used

@@ -105,18 +105,12 @@ extension YujingDatabase {
             sqlite3_clear_bindings(sqlite)  // no pointer into `text` outlives it
         }
         var text = RowText()
-        let batchBytes = agent.utf8.count + batchID.utf8.count
         for index in items.indices {
             switch items[index] {  // by index: no copy of the whole item
             case .access(let e):
                 sqlite3_reset(sqlite)
                 sqlite3_clear_bindings(sqlite)  // every column NULL
-                var bytes = batchBytes + e.node.utf8.count + e.clientIP.utf8.count + e.method.utf8.count
-                bytes += e.path.utf8.count + e.userAgent.utf8.count + (e.query?.utf8.count ?? 0)
-                bytes += (e.subject.map { $0.id.utf8.count + $0.kind.rawValue.utf8.count } ?? 0)
-                bytes += (e.dataset?.utf8.count ?? 0) + (e.channel?.rawValue.utf8.count ?? 0)
-                bytes += e.drillID?.utf8.count ?? 0
-                text.reserve(bytes)
+                text.startRow()
                 try Self.check(sqlite3_bind_int64(sqlite, 1, e.timeMillis))
                 try text.bind(agent, sqlite, 2)
                 try text.bind(batchID, sqlite, 3)
