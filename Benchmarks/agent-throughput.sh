@@ -2,9 +2,15 @@
 # Agent throughput: one `yujing agent` pinned to one core (taskset -c 0) tails a generated nginx log from the
 # beginning, parses it and ships it (gzip'd batches) to a local `yujing serve` pinned to the other core, until the
 # center has stored every line. Prints lines/s end to end, lines per agent CPU-second (the agent's own cost,
-# whatever the center's speed), and the agent's peak RSS (VmHWM). Not part of `swift test`.
+# whatever the center's speed), the agent's peak RSS (VmHWM), and the center's CPU and bytes written per event
+# (where the end-to-end time goes). Not part of `swift test`.
 #
-# Usage: Benchmarks/agent-throughput.sh [LINES]   (default 1000000; YUJING_BIN=path skips the release build)
+# Usage: Benchmarks/agent-throughput.sh [LINES]   (default 1000000)
+#   YUJING_BIN=path   skip the release build
+#   CENTER_CPUS=list  cores the center may use (taskset -c; default 1, the core the agent does not use; 0,1 lets it
+#                     use both once the agent has read the log)
+#   MAX_IN_FLIGHT=n   the agent's batch.max_in_flight (default: the agent's default, 2)
+#   KEEP_DB=path      keep a copy of the center's database there (for Benchmarks/store-floor.sh)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -39,7 +45,7 @@ rules: $root/Alerts
 retention_days: 36500
 YAML
 token=$("$yujing" token create --config "$work/center.yaml" --role agent --name bench)
-taskset -c 1 "$yujing" serve --config "$work/center.yaml" --log-level error >"$work/center.log" 2>&1 &
+taskset -c "${CENTER_CPUS:-1}" "$yujing" serve --config "$work/center.yaml" --log-level error >"$work/center.log" 2>&1 &
 center_pid=$!
 for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 
@@ -50,7 +56,7 @@ center: { url: "http://127.0.0.1:$port", token: "$token" }
 key_file: $work/yujing.key
 checkpoint_dir: $work/state
 spool: { dir: $work/spool, max_bytes: 268435456 }
-batch: { max_events: 5000, max_wait_ms: 200 }
+batch: { max_events: 5000, max_wait_ms: 200${MAX_IN_FLIGHT:+, max_in_flight: $MAX_IN_FLIGHT} }
 heartbeat_seconds: 5
 access_logs:
   - { name: bench, paths: ["$work/logs/access.log"], start_at: beginning, parse: { format: nginx } }
@@ -89,7 +95,10 @@ end=$(date +%s.%N)
 cpu=$(awk -v t="$ticks" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$agent_pid/stat")
 rss=$(awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$agent_pid/status")
 anon=$(awk '/RssAnon/ { printf "%.1f", $2 / 1024 }' "/proc/$agent_pid/status")
+center_cpu=$(awk -v t="$ticks" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$center_pid/stat")
+center_written=$(awk '/^wchar/ { print $2 }' "/proc/$center_pid/io")
 kill -TERM "$agent_pid"; wait "$agent_pid" || true
+if [[ -n "${KEEP_DB:-}" ]]; then rm -f "$KEEP_DB"; sqlite3 "$work/center.sqlite" ".backup '$KEEP_DB'"; fi
 elapsed=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }')
 echo "lines: $stored of $lines"
 echo "end to end (read, parse, gzip, POST, stored by the center): ${elapsed} s = $(awk -v n="$lines" -v s="$elapsed" 'BEGIN { printf "%.0f", n / s }') lines/s"
@@ -99,3 +108,4 @@ if [[ -n "$read_done" ]]; then
 fi
 echo "agent CPU: ${cpu} s = $(awk -v n="$lines" -v s="$cpu" 'BEGIN { printf "%.0f", n / s }') lines per CPU-second"
 echo "agent peak RSS: ${rss} MB (private memory at the end: ${anon} MB; the rest is code and data mapped from files)"
+echo "center (cores ${CENTER_CPUS:-1}): CPU ${center_cpu} s = $(awk -v n="$lines" -v s="$center_cpu" 'BEGIN { printf "%.1f", s * 1e6 / n }') µs per event; written $(awk -v n="$lines" -v b="$center_written" 'BEGIN { printf "%.0f", b / n }') bytes per event"

@@ -110,12 +110,15 @@ extension AgentConfiguration {
             configuration.spoolMaxBytes = Int64(try reader.int(node, "max_bytes", range: 65_536...Int.max))
         }
         if let batchNode = top["batch"] {
-            let batch = try reader.mapping(batchNode, "batch", allowed: ["max_events", "max_wait_ms"])
+            let batch = try reader.mapping(batchNode, "batch", allowed: ["max_events", "max_wait_ms", "max_in_flight"])
             if let node = batch["max_events"] {
                 configuration.batchMaxEvents = try reader.int(node, "max_events", range: 1...50_000)
             }
             if let node = batch["max_wait_ms"] {
                 configuration.batchMaxWaitMillis = try reader.int(node, "max_wait_ms", range: 1...60_000)
+            }
+            if let node = batch["max_in_flight"] {
+                configuration.batchMaxInFlight = try reader.int(node, "max_in_flight", range: 1...16)
             }
         }
         if let retryNode = top["retry"] {

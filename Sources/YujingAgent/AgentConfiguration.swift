@@ -28,6 +28,10 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var batchMaxEvents: Int = 1_000
     /// Longest wait before a partial batch is sent, milliseconds.
     public var batchMaxWaitMillis: Int = 200
+    /// Batches on the wire at once (HTTP requests awaiting the center's answer). Outcomes are still taken in order,
+    /// so the checkpoint only covers acknowledged lines; more than one lets a center with several cores evaluate one
+    /// batch while it commits the previous one (as Filebeat's `pipelining`).
+    public var batchMaxInFlight: Int = 2
     /// First retry delay, milliseconds (doubled per failure, full jitter).
     public var retryInitialMillis: Int = 100
     /// Longest retry delay, milliseconds.

@@ -2,9 +2,9 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Ships batches in order, one at a time: spool first, then `POST /api/v1/ingest`, retried with exponential
-/// backoff and full jitter; on acknowledgement the checkpoint advances (saved atomically, then the spool files
-/// it covers are removed). Reading waits in ``enqueue(batchID:body:position:events:)`` while the spool is full.
+/// Ships batches in order: spool first, then `POST /api/v1/ingest` (a few requests at once, answers taken in
+/// order), retried with exponential backoff and full jitter; on acknowledgement the checkpoint advances (saved
+/// atomically, then the spool files it covers are removed). Reading waits in ``enqueue(batchID:body:position:events:)`` while the spool is full.
 public actor Shipper {
     enum Item {
         case batch(SpoolEntry)
@@ -18,6 +18,10 @@ public actor Shipper {
     var spool: Spool
     var queue: [Item] = []
     var head = 0
+    /// Requests on the wire, by spool sequence number (see ``run(drainSeconds:)``).
+    var sends: [UInt64: Task<IngestClient.Outcome, Never>] = [:]
+    /// Index in ``queue`` of the next item ``launchSends()`` looks at.
+    var launchCursor = 0
     var checkpoint: Checkpoint
     var acknowledged: [SpoolEntry] = []
     var checkpointDirty = false
@@ -132,11 +136,19 @@ public actor Shipper {
     /// Batches spooled and not yet acknowledged.
     public var pendingCount: Int { queue.count - head }
 
-    /// Sends until the queue is empty and shutdown was requested (then tries for at most `drainSeconds` more).
+    /// Sends until the queue is empty and shutdown was requested (then tries for at most `drainSeconds` more), or
+    /// until its task is cancelled.
+    ///
+    /// Up to `batch.max_in_flight` batches are on the wire at once, but their outcomes are taken in queue order, so
+    /// the checkpoint only ever covers a prefix of acknowledged batches. When the batch at the head must be retried,
+    /// the answers to the batches sent after it are dropped and those batches are sent again after it (the center
+    /// answers `duplicate` for any it already stored); during an outage one batch at a time probes the center.
     func run(drainSeconds: Double) async {
         var failures = 0
         var drainDeadline: ContinuousClock.Instant?
         sending: while true {
+            // A cancelled task (not a graceful shutdown) stops at once; what was acknowledged is still saved.
+            if Task.isCancelled { break sending }
             if drainDeadline == nil && Task.isShuttingDownGracefully {
                 drainDeadline = .now + .seconds(drainSeconds)
             }
@@ -147,20 +159,19 @@ public actor Shipper {
                 continue
             }
             if let deadline = drainDeadline, ContinuousClock.now >= deadline { break sending }
+            launchSends()
             switch queue[head] {
             case .mark(let position):
                 checkpoint.advance(position, nowMillis: Self.nowMillis())
                 checkpointDirty = true
                 popHead()
             case .batch(let entry):
-                let outcome: IngestClient.Outcome
-                do {
-                    outcome = await client.send(gzippedBody: try spool.body(of: entry))
-                } catch {
+                guard let send = sends.removeValue(forKey: entry.sequence) else {
                     logger.error("spool file unreadable; batch dropped", metadata: ["batch.id": "\(entry.batchID)"])
                     acknowledge(entry)
                     continue
                 }
+                let outcome = await send.value
                 switch outcome {
                 case .accepted(let duplicate):
                     if duplicate { metrics.add(.batchesDuplicate) }
@@ -183,6 +194,7 @@ public actor Shipper {
                 case .retry(let reason):
                     metrics.add(.sendFailures)
                     failures += 1
+                    await abandonSends()
                     if !outage {
                         outage = true
                         spool.syncAll(
@@ -202,7 +214,31 @@ public actor Shipper {
             }
             saveCheckpointIfDue(force: false)
         }
+        await abandonSends()
         saveCheckpointIfDue(force: true)
+    }
+
+    /// Starts sending the batches after the head until `batch.max_in_flight` requests are open (one during an
+    /// outage). A batch whose spool file cannot be read gets no request; it is dropped when it reaches the head.
+    func launchSends() {
+        let window = outage ? 1 : configuration.batchMaxInFlight
+        launchCursor = max(launchCursor, head)
+        while sends.count < window && launchCursor < queue.count {
+            if case .batch(let entry) = queue[launchCursor], let body = try? spool.body(of: entry) {
+                let client = client
+                sends[entry.sequence] = Task { await client.send(gzippedBody: body) }
+            }
+            launchCursor += 1
+        }
+    }
+
+    /// Cancels the open requests and waits for them to end; their batches are sent again from the head.
+    func abandonSends() async {
+        let open = sends
+        sends.removeAll()
+        launchCursor = head
+        for send in open.values { send.cancel() }
+        for send in open.values { _ = await send.value }
     }
 
     /// Full jitter: uniform in [initial, min(max, initial·2^(failures−1))].
@@ -223,6 +259,7 @@ public actor Shipper {
         head += 1
         if head > 1_024 && head * 2 > queue.count {
             queue.removeFirst(head)
+            launchCursor = max(0, launchCursor - head)
             head = 0
         }
     }

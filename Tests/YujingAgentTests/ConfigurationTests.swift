@@ -24,6 +24,7 @@ import YujingParsing
         #expect(configuration.accessLogs.first?.startAt == .end)
         #expect(configuration.accessLogs.first?.parse.datasetPatterns.count == 3)
         #expect(configuration.spoolMaxBytes == 1_073_741_824)
+        #expect(configuration.batchMaxInFlight == 2)
     }
 
     @Test func theGatewayExampleLoads() throws {
@@ -64,10 +65,26 @@ import YujingParsing
           dir: sp
         """
 
+    @Test func batchesInFlightDefaultToTwoAndAreBounded() throws {
+        let datasets = "\ndatasets:\n  paths: [\"/srv/{dataset}/*\"]\n"
+        #expect(try AgentConfiguration.parse(valid + datasets, file: "a.yaml").batchMaxInFlight == 2)
+        let four = try AgentConfiguration.parse(valid + datasets + "batch:\n  max_in_flight: 4\n", file: "a.yaml")
+        #expect(four.batchMaxInFlight == 4)
+        for bad in ["0", "17", "two"] {
+            guard case .configuration(_, let line, let reason) = error(valid + datasets + "batch:\n  max_in_flight: \(bad)\n")
+            else {
+                Issue.record("max_in_flight: \(bad) must be refused")
+                continue
+            }
+            #expect(line == 12)
+            #expect(reason.contains("max_in_flight"))
+        }
+    }
+
     @Test func invalidConfigurationsNameFileLineAndReason() throws {
         #expect(error(valid + "\ndatasets:\n  paths: [\"/srv/{dataset}/*\"]\n") == nil)
         let unknown = error(valid + "\nbatch:\n  max_event: 5\n")
-        #expect(unknown == .configuration(file: "bad.yaml", line: 10, reason: "batch: unknown key 'max_event' (expected one of max_events, max_wait_ms)"))
+        #expect(unknown == .configuration(file: "bad.yaml", line: 10, reason: "batch: unknown key 'max_event' (expected one of max_events, max_in_flight, max_wait_ms)"))
         #expect("\(try #require(unknown))".hasPrefix("bad.yaml:10: "))
         guard case .configuration(_, let line, let reason) = error(valid + "\nheartbeat_seconds: soon\n") else {
             Issue.record("expected a configuration error")

@@ -6,7 +6,8 @@ import Foundation
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 standing in for the center's two enforcement endpoints (the real ones
 /// live on the center's branch): `GET /api/v1/enforcement` answers what the test set, `POST
-/// /api/v1/enforcement/report` records the body. One connection at a time, `Connection: close`.
+/// /api/v1/enforcement/report` records the body; `POST /api/v1/ingest` is answered as scripted (by default 200).
+/// A thread per connection, so concurrent requests overlap; `Connection: close`.
 // @unchecked Sendable: every mutable property is guarded by `lock`; the accept loop runs on its own thread.
 final class FakeCenter: @unchecked Sendable {
     struct Request {
@@ -14,6 +15,21 @@ final class FakeCenter: @unchecked Sendable {
         var path: String
         var authorization: String?
         var body: String
+        /// Bytes of the body as sent.
+        var bodyLength: Int
+    }
+
+    /// How one `POST /api/v1/ingest` is answered: its status, after a delay.
+    struct IngestAnswer {
+        var status: Int
+        var delayMillis = 0
+    }
+
+    /// What happened to ingest requests, in order: `arrived` when a request was read, `answered` when its answer
+    /// was sent; `bodyLength` tells the batches apart.
+    enum IngestEvent: Equatable {
+        case arrived(bodyLength: Int)
+        case answered(bodyLength: Int, status: Int)
     }
 
     let port: Int
@@ -21,6 +37,9 @@ final class FakeCenter: @unchecked Sendable {
     private let lock = NSLock()
     private var document: (status: Int, body: String) = (503, "{}")
     private var requests: [Request] = []
+    private var ingestScript: (@Sendable (Request, Int) -> IngestAnswer)?
+    private var ingestCount = 0
+    private var ingestLog: [IngestEvent] = []
     private var stopped = false
 
     init() throws {
@@ -54,6 +73,20 @@ final class FakeCenter: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Scripts the answers of `POST /api/v1/ingest`: called with the request and how many ingest requests arrived
+    /// before it (on the connection's thread, so it may look at files).
+    func scriptIngest(_ script: @escaping @Sendable (Request, Int) -> IngestAnswer) {
+        lock.lock()
+        ingestScript = script
+        lock.unlock()
+    }
+
+    var ingestEvents: [IngestEvent] {
+        lock.lock()
+        defer { lock.unlock() }
+        return ingestLog
+    }
+
     var received: [Request] {
         lock.lock()
         defer { lock.unlock() }
@@ -84,8 +117,10 @@ final class FakeCenter: @unchecked Sendable {
                 if done { return }
                 continue
             }
-            handle(connection)
-            close(connection)
+            Thread { [self] in
+                handle(connection)
+                close(connection)
+            }.start()
         }
     }
 
@@ -127,17 +162,33 @@ final class FakeCenter: @unchecked Sendable {
         }
         let request = Request(
             method: String(requestLine[0]), path: String(requestLine[1]), authorization: authorization,
-            body: String(decoding: data[(end + 4)..<(end + 4 + contentLength)], as: UTF8.self))
+            body: String(decoding: data[(end + 4)..<(end + 4 + contentLength)], as: UTF8.self),
+            bodyLength: contentLength)
         lock.lock()
         requests.append(request)
-        let answer: (Int, String)
+        var answer: (Int, String)
+        var ingest: (script: (@Sendable (Request, Int) -> IngestAnswer)?, index: Int)?
         switch (request.method, request.path) {
         case ("GET", "/api/v1/enforcement"): answer = document
         case ("POST", "/api/v1/enforcement/report"): answer = (200, #"{"status":"recorded"}"#)
-        case ("POST", "/api/v1/ingest"): answer = (200, #"{"status":"accepted"}"#)
+        case ("POST", "/api/v1/ingest"):
+            answer = (200, #"{"status":"accepted"}"#)
+            ingest = (ingestScript, ingestCount)
+            ingestCount += 1
+            ingestLog.append(.arrived(bodyLength: contentLength))
         default: answer = (404, #"{"error":"not found"}"#)
         }
         lock.unlock()
+        if let ingest {
+            if let script = ingest.script {
+                let scripted = script(request, ingest.index)
+                if scripted.delayMillis > 0 { Thread.sleep(forTimeInterval: Double(scripted.delayMillis) / 1000) }
+                if scripted.status != 200 { answer = (scripted.status, #"{"error":"scripted"}"#) }
+            }
+            lock.lock()
+            ingestLog.append(.answered(bodyLength: contentLength, status: answer.0))
+            lock.unlock()
+        }
         let body = Array(answer.1.utf8)
         let response =
             Array(
