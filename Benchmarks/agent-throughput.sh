@@ -11,6 +11,9 @@
 #                     use both once the agent has read the log)
 #   MAX_IN_FLIGHT=n   the agent's batch.max_in_flight (default: the agent's default, 2)
 #   KEEP_DB=path      keep a copy of the center's database there (for Benchmarks/store-floor.sh)
+#   BATCH_EVENTS=n    the agent's batch.max_events (default 5000)
+#   RTT_MS=n          put Benchmarks/delay-proxy.py between agent and center, adding n ms to each round trip (a
+#                     center across a wide-area link)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,7 +37,8 @@ fi
 command -v sqlite3 >/dev/null || { echo "missing sqlite3 (apt-get install -y sqlite3)" >&2; exit 1; }
 
 work="$(mktemp -d)"
-trap 'kill $agent_pid $center_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+proxy_pid=""
+trap 'kill $agent_pid $center_pid $proxy_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$work/logs"
 cat >"$work/center.yaml" <<YAML
@@ -49,14 +53,23 @@ taskset -c "${CENTER_CPUS:-1}" "$yujing" serve --config "$work/center.yaml" --lo
 center_pid=$!
 for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 
+agent_port=$port
+if [[ -n "${RTT_MS:-}" ]]; then
+    agent_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    python3 "$here/delay-proxy.py" "$agent_port" "$port" "$(awk -v r="$RTT_MS" 'BEGIN { print r / 2 }')" \
+        >"$work/proxy.log" 2>&1 &
+    proxy_pid=$!
+    for _ in $(seq 100); do grep -q ready "$work/proxy.log" 2>/dev/null && break; sleep 0.1; done
+fi
+
 cp "$log" "$work/logs/access.log"
 cat >"$work/agent.yaml" <<YAML
 name: bench
-center: { url: "http://127.0.0.1:$port", token: "$token" }
+center: { url: "http://127.0.0.1:$agent_port", token: "$token" }
 key_file: $work/yujing.key
 checkpoint_dir: $work/state
 spool: { dir: $work/spool, max_bytes: 268435456 }
-batch: { max_events: 5000, max_wait_ms: 200${MAX_IN_FLIGHT:+, max_in_flight: $MAX_IN_FLIGHT} }
+batch: { max_events: ${BATCH_EVENTS:-5000}, max_wait_ms: 200${MAX_IN_FLIGHT:+, max_in_flight: $MAX_IN_FLIGHT} }
 heartbeat_seconds: 5
 access_logs:
   - { name: bench, paths: ["$work/logs/access.log"], start_at: beginning, parse: { format: nginx } }
@@ -100,7 +113,7 @@ center_written=$(awk '/^wchar/ { print $2 }' "/proc/$center_pid/io")
 kill -TERM "$agent_pid"; wait "$agent_pid" || true
 if [[ -n "${KEEP_DB:-}" ]]; then rm -f "$KEEP_DB"; sqlite3 "$work/center.sqlite" ".backup '$KEEP_DB'"; fi
 elapsed=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }')
-echo "lines: $stored of $lines"
+echo "lines: $stored of $lines (batches of ${BATCH_EVENTS:-5000}, max_in_flight ${MAX_IN_FLIGHT:-2}${RTT_MS:+, round trip +$RTT_MS ms})"
 echo "end to end (read, parse, gzip, POST, stored by the center): ${elapsed} s = $(awk -v n="$lines" -v s="$elapsed" 'BEGIN { printf "%.0f", n / s }') lines/s"
 if [[ -n "$read_done" ]]; then
     reading=$(awk -v s="$start" -v e="$read_done" 'BEGIN { printf "%.2f", e - s }')
