@@ -20,6 +20,10 @@ public final class AgentMetrics: @unchecked Sendable {
         case batchesDuplicate = "batches_duplicate"
         /// Batches the center refused for good (400/413); their lines are logged by position and skipped.
         case batchesRejected = "batches_rejected"
+        /// Spooled batches whose file was gone or corrupt when it was to be sent; logged with their position.
+        case batchesLost = "batches_lost"
+        /// Reads of spool files that failed for a while (too many open files, I/O errors); retried with backoff.
+        case spoolReadErrors = "spool_read_errors"
         /// Failed send attempts (retried).
         case sendFailures = "send_failures"
         /// Bytes in the spool (gauge).

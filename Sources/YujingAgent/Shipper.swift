@@ -29,6 +29,8 @@ public actor Shipper {
     var nextSequence: UInt64 = 1
     var outage = false
     var backpressureLogged = false
+    /// Whether the unreadable spool file at the head was logged (once until it is read or given up).
+    var unreadableLogged = false
     var random = SystemRandomNumberGenerator()
     /// Whether the agent had a checkpoint before this start (otherwise `start_at` applies).
     public let isFirstRun: Bool
@@ -167,8 +169,35 @@ public actor Shipper {
                 popHead()
             case .batch(let entry):
                 guard let send = sends.removeValue(forKey: entry.sequence) else {
-                    logger.error("spool file unreadable; batch dropped", metadata: ["batch.id": "\(entry.batchID)"])
-                    acknowledge(entry)
+                    // launchSends() found no readable body for the head: look again.
+                    switch spool.readBody(of: entry) {
+                    case .body(let body):
+                        let client = client
+                        sends[entry.sequence] = Task { await client.send(gzippedBody: body) }
+                        unreadableLogged = false
+                    case .lost(let reason):
+                        metrics.add(.batchesLost)
+                        logger.error(
+                            "spooled batch lost; its lines are skipped",
+                            metadata: [
+                                "batch.id": "\(entry.batchID)", "reason": "\(reason)",
+                                "position": "\(entry.position.map { "\($0.path)@\($0.offset)" } ?? "dataset scan")",
+                            ])
+                        unreadableLogged = false
+                        acknowledge(entry)
+                    case .unavailable(let reason):
+                        metrics.add(.spoolReadErrors)
+                        failures += 1
+                        if !unreadableLogged {
+                            unreadableLogged = true
+                            logger.warning(
+                                "spool file unreadable; retrying with backoff",
+                                metadata: ["batch.id": "\(entry.batchID)", "reason": "\(reason)"])
+                        }
+                        saveCheckpointIfDue(force: true)
+                        if drainDeadline != nil { break sending }
+                        try? await Task.sleep(for: .milliseconds(backoff(failures: failures)))
+                    }
                     continue
                 }
                 let outcome = await send.value
@@ -219,12 +248,12 @@ public actor Shipper {
     }
 
     /// Starts sending the batches after the head until `batch.max_in_flight` requests are open (one during an
-    /// outage). A batch whose spool file cannot be read gets no request; it is dropped when it reaches the head.
+    /// outage). A batch whose spool file cannot be read gets no request; it is read again when it reaches the head.
     func launchSends() {
         let window = outage ? 1 : configuration.batchMaxInFlight
         launchCursor = max(launchCursor, head)
         while sends.count < window && launchCursor < queue.count {
-            if case .batch(let entry) = queue[launchCursor], let body = try? spool.body(of: entry) {
+            if case .batch(let entry) = queue[launchCursor], case .body(let body) = spool.readBody(of: entry) {
                 let client = client
                 sends[entry.sequence] = Task { await client.send(gzippedBody: body) }
             }

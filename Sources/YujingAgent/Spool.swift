@@ -45,14 +45,37 @@ struct Spool {
         return stored
     }
 
-    /// The body of a stored batch.
-    func body(of entry: SpoolEntry) throws(AgentError) -> [UInt8] {
+    /// What reading a stored batch gave.
+    enum BodyRead: Equatable {
+        /// The gzip'd request body.
+        case body([UInt8])
+        /// The file is gone or has no header line: its lines cannot be sent any more.
+        case lost(reason: String)
+        /// The file cannot be read now (too many open files, an I/O error, a directory in its place): read it again
+        /// later.
+        case unavailable(reason: String)
+    }
+
+    /// Reads the body of a stored batch.
+    func readBody(of entry: SpoolEntry) -> BodyRead {
         let path = path(of: entry.sequence)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .io(path: path, reason: "spool file unreadable")
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            let reason = String(cString: strerror(code))
+            return code == ENOENT ? .lost(reason: "spool file missing") : .unavailable(reason: reason)
         }
-        guard let newline = data.firstIndex(of: 0x0A) else { throw .io(path: path, reason: "spool file corrupt") }
-        return [UInt8](data[(newline + 1)...])
+        defer { close(descriptor) }
+        guard let info = FileIO.status(descriptor: descriptor) else { return .unavailable(reason: FileIO.errorText()) }
+        guard FileIO.isRegular(info) else { return .unavailable(reason: "not a regular file") }
+        let data: [UInt8]
+        do {
+            data = try FileIO.read(descriptor, at: 0, count: Int(info.st_size))
+        } catch {
+            return .unavailable(reason: "\(error)")
+        }
+        guard let newline = data.firstIndex(of: 0x0A) else { return .lost(reason: "spool file corrupt (no header line)") }
+        return .body(Array(data[(newline + 1)...]))
     }
 
     mutating func remove(_ entry: SpoolEntry) {

@@ -47,7 +47,7 @@ public struct IdentifierDetector: Sendable {
     public func findings(in text: String, file: String = "-") -> [Finding] {
         var session = DetectionSession(detector: self, file: file)
         var copy = text
-        copy.withUTF8 { utf8 in
+        _ = copy.withUTF8 { utf8 in
             session.scan(UnsafeRawBufferPointer(utf8), field: -1, line: 1, record: 1)
         }
         return session.finish()
