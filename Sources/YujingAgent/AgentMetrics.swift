@@ -24,6 +24,8 @@ public final class AgentMetrics: @unchecked Sendable {
         case batchesLost = "batches_lost"
         /// Reads of spool files that failed for a while (too many open files, I/O errors); retried with backoff.
         case spoolReadErrors = "spool_read_errors"
+        /// Failed writes of batch files to the spool (disk full, read-only); retried with backoff while reading waits.
+        case spoolWriteErrors = "spool_write_errors"
         /// Failed send attempts (retried).
         case sendFailures = "send_failures"
         /// Bytes in the spool (gauge).

@@ -93,7 +93,7 @@ public actor Shipper {
     ///   - body: The gzip'd request body.
     ///   - position: For access-log batches, the file position after the last line.
     ///   - events: Number of events.
-    /// - Throws: ``AgentError/io(path:reason:)`` when the spool cannot be written; `CancellationError`.
+    /// - Throws: `CancellationError` on shutdown while the spool is full or cannot be written.
     public func enqueue(batchID: String, body: [UInt8], position: FilePosition?, events: Int) async throws {
         while spool.isFull && head < queue.count {
             if Task.isShuttingDownGracefully { throw CancellationError() }
@@ -112,11 +112,37 @@ public actor Shipper {
             logger.info("spool has room again: reading resumed", metadata: ["spool.bytes": "\(spool.usedBytes)"])
         }
         let entry = SpoolEntry(sequence: nextSequence, batchID: batchID, position: position, events: events)
+        let stored = try await writeToSpool(entry, body: body)
         nextSequence += 1
-        let stored = try spool.write(entry, body: body, durable: outage)
         queue.append(.batch(stored))
         metrics.set(.spoolBytes, spool.usedBytes)
         metrics.set(.spoolBatches, Int64(spool.count))
+    }
+
+    /// Writes a batch file, retrying with backoff while the disk refuses (full, read-only, gone): reading waits
+    /// meanwhile, and the batch's lines stay unacknowledged, so nothing is lost. Logged once per episode.
+    /// - Throws: `CancellationError` on shutdown or cancellation while the spool cannot be written.
+    func writeToSpool(_ entry: SpoolEntry, body: [UInt8]) async throws -> SpoolEntry {
+        var failures = 0
+        while true {
+            do {
+                let stored = try spool.write(entry, body: body, durable: outage)
+                if failures > 0 {
+                    logger.info("spool writable again", metadata: ["spool.dir": "\(spool.directory)"])
+                }
+                return stored
+            } catch {
+                failures += 1
+                metrics.add(.spoolWriteErrors)
+                if failures == 1 {
+                    logger.error(
+                        "cannot write the spool: reading paused, retrying with backoff",
+                        metadata: ["error": "\(error)", "batch.id": "\(entry.batchID)"])
+                }
+                if Task.isShuttingDownGracefully || Task.isCancelled { throw CancellationError() }
+                try await Task.sleep(for: .milliseconds(backoff(failures: failures)))
+            }
+        }
     }
 
     /// Records lines read without events (unparsable or empty lines): the position advances in order with the

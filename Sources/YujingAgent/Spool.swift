@@ -37,7 +37,12 @@ struct Spool {
             throw .encoding("spool header")
         }
         let path = path(of: entry.sequence)
-        try FileIO.writeAtomically([header, body], to: path, durable: durable)
+        do {
+            try FileIO.writeAtomically([header, body], to: path, durable: durable)
+        } catch {
+            unlink(path + ".tmp")
+            throw error
+        }
         var stored = entry
         stored.size = Int64(header.count + body.count)
         usedBytes += stored.size

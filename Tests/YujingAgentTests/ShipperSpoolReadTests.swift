@@ -105,3 +105,50 @@ import Testing
         #expect(setup.accepted.sorted() == [setup.bodies[0].count, setup.bodies[2].count].sorted())
     }
 }
+
+/// A spool that cannot be written (disk full, read-only, gone): reading waits and the batch is written once the
+/// disk takes it again.
+@Suite struct ShipperSpoolWriteTests {
+    @Test(.timeLimit(.minutes(1)))
+    func aFailingSpoolWriteWaitsAndRetriesUntilTheDiskTakesTheBatch() async throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let center = try FakeCenter()
+        defer { center.stop() }
+        var configuration = AgentConfiguration(
+            name: "spool-write", centerURL: center.url, token: "yj_x_y", keyFile: directory.file("key"),
+            checkpointDirectory: directory.file("state"), spoolDirectory: directory.file("spool"))
+        configuration.retryInitialMillis = 10
+        configuration.retryMaxMillis = 40
+        let metrics = AgentMetrics()
+        let shipper = try Shipper(configuration: configuration, metrics: metrics, logger: Logger(label: "test"))
+        // A plain file where the spool directory was: every write fails (ENOTDIR), as on a failed disk.
+        let spool = configuration.spoolDirectory
+        try FileManager.default.removeItem(atPath: spool)
+        #expect(FileManager.default.createFile(atPath: spool, contents: Data("x".utf8)))
+        let body = try EventEncoder.gzip(Array("{}".utf8))
+        let writing = Task {
+            try await shipper.enqueue(
+                batchID: "b0", body: body, position: ShipperPipeliningTests.position(after: 0), events: 1)
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && metrics.value(.spoolWriteErrors) < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(metrics.value(.spoolWriteErrors) >= 3, "the write is retried")
+        #expect(await shipper.pendingCount == 0, "nothing is queued that is not on disk")
+
+        try FileManager.default.removeItem(atPath: spool)
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: false)
+        try await writing.value
+        #expect(await shipper.pendingCount == 1)
+        let files = try FileManager.default.contentsOfDirectory(atPath: spool)
+        #expect(files.count == 1 && files[0].hasSuffix(".batch"), "one batch file, no temporary left: \(files)")
+
+        let sending = Task { await shipper.run(drainSeconds: 0) }
+        let shipped = Date().addingTimeInterval(10)
+        while Date() < shipped && metrics.value(.batchesAcknowledged) < 1 { try await Task.sleep(for: .milliseconds(10)) }
+        sending.cancel()
+        await sending.value
+        #expect(metrics.value(.batchesAcknowledged) == 1)
+        #expect(center.ingestEvents.contains(.answered(bodyLength: body.count, status: 200)))
+    }
+}
