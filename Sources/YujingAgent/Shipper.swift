@@ -66,6 +66,11 @@ public actor Shipper {
             }
         }
         for entry in stale { spool.remove(entry) }
+        for name in spool.discarded {
+            metrics.add(.batchesLost)
+            logger.error(
+                "corrupt spool file removed; its lines are skipped", metadata: ["spool.file": "\(name)"])
+        }
         metrics.set(.spoolBytes, spool.usedBytes)
         metrics.set(.spoolBatches, Int64(spool.count))
         self.checkpoint = checkpoint

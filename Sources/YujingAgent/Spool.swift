@@ -95,8 +95,11 @@ struct Spool {
         FileIO.sync(path: directory)
     }
 
-    /// Loads the stored batches in creation order; unreadable files (a crash mid-write) are removed, since
-    /// their lines were never acknowledged and are read again from the log.
+    /// Batch files ``load()`` found corrupt and removed (names only).
+    private(set) var discarded: [String] = []
+
+    /// Loads the stored batches in creation order. Temporary files (a kill mid-write) are removed; so are batch
+    /// files that are corrupt (something other than the agent changed them), which are noted in ``discarded``.
     mutating func load() -> [SpoolEntry] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         var entries: [SpoolEntry] = []
@@ -112,6 +115,7 @@ struct Spool {
                 var entry = try? JSONDecoder().decode(SpoolEntry.self, from: data[..<newline]),
                 data.count > newline + 1, Self.isCompleteGzip(data[(newline + 1)...])
             else {
+                discarded.append(name)
                 unlink(path)
                 continue
             }

@@ -69,4 +69,28 @@ import Testing
         let again = try Shipper(configuration: configuration(directory, port: port), metrics: AgentMetrics(), logger: Logger(label: "t"))
         #expect(await again.pendingCount == 0)
     }
+
+    @Test func aCorruptSpoolFileIsCountedAndRemovedAtStartAndTheOthersStay() async throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let port = try TestCenter.freePort()
+        let shipper = try Shipper(configuration: configuration(directory, port: port), metrics: AgentMetrics(), logger: Logger(label: "t"))
+        for index in 0..<3 {
+            let position = FilePosition(
+                key: "k", identity: FileIdentity(device: 1, inode: 1), fingerprint: FileFingerprint(length: 0, hash: ""),
+                path: "/x", offset: UInt64(index + 1) * 100)
+            try await shipper.enqueue(batchID: "b\(index)", body: try randomBody(100), position: position, events: 1)
+        }
+        let spool = directory.file("spool")
+        let files = try FileManager.default.contentsOfDirectory(atPath: spool).filter { $0.hasSuffix(".batch") }.sorted()
+        try #require(files.count == 3)
+        // Something other than the agent overwrote the middle file.
+        #expect(FileManager.default.createFile(atPath: spool + "/" + files[1], contents: Data("not a batch".utf8)))
+        let metrics = AgentMetrics()
+        let again = try Shipper(configuration: configuration(directory, port: port), metrics: metrics, logger: Logger(label: "t"))
+        #expect(await again.pendingCount == 2)
+        #expect(metrics.value(.batchesLost) == 1)
+        let left = try FileManager.default.contentsOfDirectory(atPath: spool).sorted()
+        #expect(left == [files[0], files[2]])
+    }
 }
