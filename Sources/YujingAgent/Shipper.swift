@@ -200,35 +200,7 @@ public actor Shipper {
                 popHead()
             case .batch(let entry):
                 guard let send = sends.removeValue(forKey: entry.sequence) else {
-                    // launchSends() found no readable body for the head: look again.
-                    switch spool.readBody(of: entry) {
-                    case .body(let body):
-                        let client = client
-                        sends[entry.sequence] = Task { await client.send(gzippedBody: body) }
-                        unreadableLogged = false
-                    case .lost(let reason):
-                        metrics.add(.batchesLost)
-                        logger.error(
-                            "spooled batch lost; its lines are skipped",
-                            metadata: [
-                                "batch.id": "\(entry.batchID)", "reason": "\(reason)",
-                                "position": "\(entry.position.map { "\($0.path)@\($0.offset)" } ?? "dataset scan")",
-                            ])
-                        unreadableLogged = false
-                        acknowledge(entry)
-                    case .unavailable(let reason):
-                        metrics.add(.spoolReadErrors)
-                        failures += 1
-                        if !unreadableLogged {
-                            unreadableLogged = true
-                            logger.warning(
-                                "spool file unreadable; retrying with backoff",
-                                metadata: ["batch.id": "\(entry.batchID)", "reason": "\(reason)"])
-                        }
-                        saveCheckpointIfDue(force: true)
-                        if drainDeadline != nil { break sending }
-                        try? await Task.sleep(for: .milliseconds(backoff(failures: failures)))
-                    }
+                    if await readHeadAgain(entry, failures: &failures, draining: drainDeadline != nil) { break sending }
                     continue
                 }
                 let outcome = await send.value
@@ -276,6 +248,42 @@ public actor Shipper {
         }
         await abandonSends()
         saveCheckpointIfDue(force: true)
+    }
+
+    /// The head has no request because its spool file could not be read when ``launchSends()`` came to it: reads
+    /// it again. A readable body is sent; a file that is gone or has lost its header is skipped (counted, logged); one
+    /// that cannot be read now is retried after a backoff, logged once.
+    /// - Returns: Whether to stop sending (shutting down while the file is still unreadable).
+    func readHeadAgain(_ entry: SpoolEntry, failures: inout Int, draining: Bool) async -> Bool {
+        switch spool.readBody(of: entry) {
+        case .body(let body):
+            let client = client
+            sends[entry.sequence] = Task { await client.send(gzippedBody: body) }
+            unreadableLogged = false
+        case .lost(let reason):
+            metrics.add(.batchesLost)
+            logger.error(
+                "spooled batch lost; its lines are skipped",
+                metadata: [
+                    "batch.id": "\(entry.batchID)", "reason": "\(reason)",
+                    "position": "\(entry.position.map { "\($0.path)@\($0.offset)" } ?? "dataset scan")",
+                ])
+            unreadableLogged = false
+            acknowledge(entry)
+        case .unavailable(let reason):
+            metrics.add(.spoolReadErrors)
+            failures += 1
+            if !unreadableLogged {
+                unreadableLogged = true
+                logger.warning(
+                    "spool file unreadable; retrying with backoff",
+                    metadata: ["batch.id": "\(entry.batchID)", "reason": "\(reason)"])
+            }
+            saveCheckpointIfDue(force: true)
+            if draining { return true }
+            try? await Task.sleep(for: .milliseconds(backoff(failures: failures)))
+        }
+        return false
     }
 
     /// Starts sending the batches after the head until `batch.max_in_flight` requests are open (one during an
