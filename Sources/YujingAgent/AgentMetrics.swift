@@ -26,6 +26,8 @@ public final class AgentMetrics: @unchecked Sendable {
         case spoolReadErrors = "spool_read_errors"
         /// Failed writes of batch files to the spool (disk full, read-only); retried with backoff while reading waits.
         case spoolWriteErrors = "spool_write_errors"
+        /// Failed checkpoint saves (disk full); retried every `batch.max_wait_ms`, positions held in memory meanwhile.
+        case checkpointSaveErrors = "checkpoint_save_errors"
         /// Failed send attempts (retried).
         case sendFailures = "send_failures"
         /// Bytes in the spool (gauge).

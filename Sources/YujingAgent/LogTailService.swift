@@ -36,7 +36,7 @@ public struct LogTailService: Service {
         let interval = Duration.milliseconds(min(configuration.pollMillis, configuration.batchMaxWaitMillis))
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let result = try tailer.poll(byteBudget: Self.pollByteBudget)
-            if !result.starts.isEmpty { try await shipper.commit(result.starts) }
+            if !result.starts.isEmpty { await shipper.commit(result.starts) }
             for output in result.outputs {
                 switch output {
                 case .batch(let id, let body, let count, let position):

@@ -29,6 +29,8 @@ public actor Shipper {
     var nextSequence: UInt64 = 1
     var outage = false
     var backpressureLogged = false
+    /// Whether the last checkpoint save failed (logged once until a save works again).
+    var checkpointSaveFailing = false
     /// Whether the unreadable spool file at the head was logged (once until it is read or given up).
     var unreadableLogged = false
     var random = SystemRandomNumberGenerator()
@@ -157,13 +159,14 @@ public actor Shipper {
         queue.append(.mark(position))
     }
 
-    /// Saves positions at once (the starting points chosen by `start_at: end` on the first run).
+    /// Saves positions at once (the starting points chosen by `start_at: end` on the first run). A save that fails
+    /// (disk full) is logged and retried with the next checkpoint save; the positions hold in memory meanwhile.
     /// - Parameter positions: Positions.
-    /// - Throws: ``AgentError/io(path:reason:)``.
-    public func commit(_ positions: [FilePosition]) throws(AgentError) {
+    public func commit(_ positions: [FilePosition]) {
         let now = Self.nowMillis()
         for position in positions { checkpoint.advance(position, nowMillis: now) }
-        try saveCheckpoint()
+        checkpointDirty = true
+        saveCheckpointIfDue(force: true)
     }
 
     /// Batches spooled and not yet acknowledged.
@@ -337,11 +340,23 @@ public actor Shipper {
     func saveCheckpointIfDue(force: Bool) {
         guard checkpointDirty else { return }
         let interval = Duration.milliseconds(max(50, configuration.batchMaxWaitMillis))
-        guard force || ContinuousClock.now - lastCheckpointSave >= interval else { return }
+        // While saves fail, even a forced one waits for the interval: a full disk is not hammered every loop.
+        guard (force && !checkpointSaveFailing) || ContinuousClock.now - lastCheckpointSave >= interval else { return }
         do {
             try saveCheckpoint()
+            if checkpointSaveFailing {
+                checkpointSaveFailing = false
+                logger.info("checkpoint saved again")
+            }
         } catch {
-            logger.error("cannot save checkpoint", metadata: ["error": "\(error)"])
+            metrics.add(.checkpointSaveErrors)
+            lastCheckpointSave = .now
+            if !checkpointSaveFailing {
+                checkpointSaveFailing = true
+                logger.error(
+                    "cannot save the checkpoint: acknowledged positions held in memory, retrying",
+                    metadata: ["error": "\(error)"])
+            }
         }
     }
 

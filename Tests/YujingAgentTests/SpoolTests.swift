@@ -65,7 +65,7 @@ import Testing
             path: "/x", offset: 100)
         try await shipper.enqueue(batchID: "b0", body: try randomBody(100), position: position, events: 1)
         // Acknowledged and checkpointed, but killed before the spool file was removed.
-        try await shipper.commit([position])
+        await shipper.commit([position])
         let again = try Shipper(configuration: configuration(directory, port: port), metrics: AgentMetrics(), logger: Logger(label: "t"))
         #expect(await again.pendingCount == 0)
     }

@@ -152,3 +152,54 @@ import Testing
         #expect(center.ingestEvents.contains(.answered(bodyLength: body.count, status: 200)))
     }
 }
+
+/// A checkpoint that cannot be saved: sending goes on, spool files stay until a save covers them.
+@Suite struct ShipperCheckpointSaveTests {
+    @Test(.timeLimit(.minutes(1)))
+    func aFailingCheckpointSaveKeepsTheSpoolFilesAndCatchesUpWhenTheDiskIsBack() async throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let center = try FakeCenter()
+        defer { center.stop() }
+        var configuration = AgentConfiguration(
+            name: "checkpoint-save", centerURL: center.url, token: "yj_x_y", keyFile: directory.file("key"),
+            checkpointDirectory: directory.file("state"), spoolDirectory: directory.file("spool"))
+        configuration.batchMaxWaitMillis = 50
+        let metrics = AgentMetrics()
+        let shipper = try Shipper(configuration: configuration, metrics: metrics, logger: Logger(label: "test"))
+        // A plain file where the checkpoint directory was: every save fails (ENOTDIR).
+        let state = configuration.checkpointDirectory
+        try FileManager.default.removeItem(atPath: state)
+        #expect(FileManager.default.createFile(atPath: state, contents: Data("x".utf8)))
+        let sending = Task { await shipper.run(drainSeconds: 0) }
+        for index in 0..<2 {
+            try await shipper.enqueue(
+                batchID: "b\(index)", body: try EventEncoder.gzip(Array("{\"n\":\(index)}".utf8)),
+                position: ShipperPipeliningTests.position(after: index), events: 1)
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && (metrics.value(.batchesAcknowledged) < 2 || metrics.value(.checkpointSaveErrors) < 2) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(metrics.value(.batchesAcknowledged) == 2, "sending goes on while the checkpoint cannot be saved")
+        #expect(metrics.value(.checkpointSaveErrors) >= 2, "the save is retried")
+        let spooled = try FileManager.default.contentsOfDirectory(atPath: configuration.spoolDirectory)
+        #expect(spooled.filter { $0.hasSuffix(".batch") }.count == 2, "no spool file goes before a checkpoint covers it")
+
+        try FileManager.default.removeItem(atPath: state)
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false)
+        var saved: UInt64?
+        let caughtUp = Date().addingTimeInterval(10)
+        while Date() < caughtUp {
+            saved = (try? Checkpoint.load(from: state))?.files["k"]?.offset
+            if saved == 200 { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        sending.cancel()
+        await sending.value
+        #expect(saved == 200)
+        let left = try FileManager.default.contentsOfDirectory(atPath: configuration.spoolDirectory)
+        #expect(left.filter { $0.hasSuffix(".batch") }.isEmpty)
+    }
+}
