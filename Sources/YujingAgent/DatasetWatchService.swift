@@ -50,7 +50,8 @@ public struct DatasetWatchService: Service {
     }
 
     /// Polls until graceful shutdown.
-    /// - Throws: ``AgentError`` when the spool or the hash list cannot be written.
+    /// - Throws: `CancellationError` on shutdown while the spool cannot take the batch; ``AgentError`` when a
+    ///   batch cannot be gzip'd.
     public func run() async throws {
         var scanned = ScannedHashes(directory: configuration.checkpointDirectory)
         var lastSeen: [String: Signature] = [:]
@@ -82,7 +83,14 @@ public struct DatasetWatchService: Service {
                     let batchID = "scan-\(sha.prefix(32))-\(Self.shortHash(dataset + "\n" + path))"
                     try await shipper.enqueue(
                         batchID: batchID, body: try EventEncoder.gzip(body.bytes), position: nil, events: body.events)
-                    try scanned.insert(key)
+                    do {
+                        try scanned.insert(key)
+                    } catch {
+                        // Held in memory and written with the next one; after a restart before that, the file is
+                        // scanned again and the center drops the batch by its id.
+                        metrics.add(.checkpointSaveErrors)
+                        logger.error("cannot save the scanned-hash list", metadata: ["error": "\(error)"])
+                    }
                 }
             }
             try? await Task.sleep(for: .milliseconds(configuration.datasetPollMillis))
