@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what Yujing needs on a fresh Debian machine (run as root, or with sudo available).
 #   scripts/install-deps.sh          system packages the product is built on
-#   scripts/install-deps.sh --test   plus what the test suite needs (python-stdnum, openpyxl, prometheus-alertmanager, nginx, chromium, ...)
+#   scripts/install-deps.sh --test   plus what the test suite needs (python-stdnum, openpyxl, prometheus-alertmanager, promtool from prometheus, nginx, chromium, ...)
 set -euo pipefail
 
 packages=(libsqlite3-dev libcurl4-openssl-dev)
 if [ "${1:-}" = "--test" ]; then
-    packages+=(python3 ripgrep prometheus-alertmanager nginx chromium fonts-wqy-microhei)
+    packages+=(python3 ripgrep prometheus-alertmanager prometheus nginx chromium fonts-wqy-microhei)
 fi
 
 missing=()

@@ -134,9 +134,14 @@ public struct YujingDaemon: Sendable {
             metrics.notificationsDropped.set(to: Double(dropped))
             metrics.notificationsFailed.set(to: Double(failed))
             metrics.notificationsDelivered.set(to: Double(delivered))
+            var text = metrics.registry.emitToBuffer()
+            let now = Int64(Date().timeIntervalSince1970 * 1_000)
+            if let agents = try? AgentStatus.collect(database: database, nowMillis: now) {
+                text += Array(AgentMetricsExposition.render(agents).utf8)
+            }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
+                body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }
         let api = router.group("api/v1").add(middleware: AuthMiddleware(database: database))
         IngestController(pipeline: pipeline, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes)

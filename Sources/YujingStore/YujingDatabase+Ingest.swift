@@ -95,6 +95,7 @@ extension YujingDatabase {
                 """)
         let heartbeat = try db.cachedStatement(
             sql: "INSERT INTO heartbeat (time_ms, agent, node, drill, metrics) VALUES (?, ?, ?, ?, ?)")
+        let latest = try db.cachedStatement(sql: Self.upsertAgentLatestSQL)
         // Access events bind their columns and step straight through the SQLite C API: no array of boxed
         // arguments, no `DatabaseValue`, no C-string conversion per column, and none of GRDB's per-execution
         // bookkeeping (observation, which nothing uses on this table) — they showed in profiles of ingest.
@@ -138,9 +139,9 @@ extension YujingDatabase {
                     Self.jsonText(e.maskedSamples), Self.jsonText(f.keyedHashes), e.drillID,
                 ])
             case .heartbeat(let e):
-                try heartbeat.execute(arguments: [
-                    e.timeMillis, e.agent, e.node, e.drillID, e.metrics.map(Self.metricsText),
-                ])
+                let metrics = e.metrics.map(Self.metricsText)
+                try heartbeat.execute(arguments: [e.timeMillis, e.agent, e.node, e.drillID, metrics])
+                try latest.execute(arguments: [e.agent, e.node, e.timeMillis, metrics])
             }
         }
         return .stored(events: items.count)
@@ -172,6 +173,8 @@ extension YujingDatabase {
                 try db.execute(sql: "DELETE FROM \(table) WHERE time_ms < ?", arguments: [millis])
                 deleted += db.changesCount
             }
+            try db.execute(sql: "DELETE FROM agent_latest")
+            try db.execute(sql: Self.rebuildAgentLatestSQL)
             // Hours that ended before the cut-off (a partly purged hour keeps its row until the next purge).
             try db.execute(
                 sql: "DELETE FROM access_presence WHERE hour_ms <= ?", arguments: [millis - PresenceKey.hourMillis])

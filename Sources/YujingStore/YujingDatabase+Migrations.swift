@@ -311,6 +311,17 @@ extension YujingDatabase {
             try db.execute(sql: "DROP INDEX access_event_dataset")
             try db.execute(sql: "DROP INDEX access_event_on_time_ms")
         }
+        migrator.registerMigration("v7-agent-latest") { db in
+            // Each agent's latest heartbeat, kept up to date by ingest, so the console and every Prometheus scrape
+            // read one row per agent instead of grouping all heartbeats in retention (two a minute per agent).
+            try db.execute(
+                sql: """
+                    CREATE TABLE agent_latest (
+                        agent TEXT PRIMARY KEY NOT NULL, node TEXT NOT NULL, time_ms INTEGER NOT NULL,
+                        count INTEGER NOT NULL, metrics TEXT)
+                    """)
+            try db.execute(sql: YujingDatabase.rebuildAgentLatestSQL)
+        }
         return migrator
     }
 }
