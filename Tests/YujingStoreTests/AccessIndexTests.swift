@@ -189,7 +189,7 @@ import YujingTestSupport
         }
         var announced: [[String]] = []
         let upgraded = try YujingDatabase.open(path: path) { announced.append($0) }
-        #expect(announced == [["v6-access-indexes"]])
+        #expect(announced == [["v6-access-indexes", "v7-agent-latest"]])
         #expect(try upgraded.unindexedAccessEvents() == 0)
         let (entries, indexes) = try upgraded.writer.read { db in
             (

@@ -189,11 +189,23 @@ import YujingCore
                             path, dataset, status, bytes, user_agent) VALUES (?, 'a', 'b', 'n', ?, ?, ?, 'GET', '/', ?, 200, 1, '')
                             """, arguments: [time, ip, subject, subject == nil ? nil : "app_key", dataset])
                 }
+                for (time, node) in [(Self.hour + 30_000, "n-late"), (Self.hour, "n-early")] {
+                    try db.execute(
+                        sql: "INSERT INTO heartbeat (time_ms, agent, node, metrics) VALUES (?, 'a', ?, '{\"lines_read\":7}')",
+                        arguments: [time, node])
+                }
             }
         }
         var announced: [[String]] = []
         let upgraded = try YujingDatabase.open(path: path) { announced.append($0) }
-        #expect(announced == [["v5-access-presence", "v6-access-indexes"]])  // the daemon logs this before a long upgrade
+        #expect(announced == [["v5-access-presence", "v6-access-indexes", "v7-agent-latest"]])  // the daemon logs this before a long upgrade
+        // v7 fills each agent's latest heartbeat from the stored ones.
+        let latest = try upgraded.agentHeartbeats()
+        #expect(latest.map(\.agent) == ["a"])
+        #expect(latest.first?.count == 2)
+        #expect(latest.first?.node == "n-late")
+        #expect(latest.first?.lastMillis == Self.hour + 30_000)
+        #expect(latest.first?.metrics == ["lines_read": 7])
         _ = try YujingDatabase.open(path: path) { announced.append($0) }
         #expect(announced.count == 1)  // nothing pending: not called
         _ = try YujingDatabase.open(path: directory.appendingPathComponent("new.sqlite").path) { announced.append($0) }

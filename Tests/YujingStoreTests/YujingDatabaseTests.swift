@@ -206,7 +206,7 @@ import YujingCore
         #expect(
             applied == [
                 "v1-catalogue", "v1-events", "v1-security", "v1-warnings", "v2-response", "v3-drills",
-                "v4-heartbeat-metrics", "v5-access-presence", "v6-access-indexes",
+                "v4-heartbeat-metrics", "v5-access-presence", "v6-access-indexes", "v7-agent-latest",
             ])
         #expect(applied == YujingDatabase.migrator.migrations.sorted())
     }
