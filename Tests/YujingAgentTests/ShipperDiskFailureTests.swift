@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Testing
 
 @testable import YujingAgent
@@ -7,77 +6,38 @@ import Testing
 /// A spool file that cannot be read when its batch is due: retried while the failure may pass, skipped (counted
 /// and logged) only when the file is gone.
 @Suite struct ShipperSpoolReadTests {
-    /// Three batches of one file, the second of which the test tampers with before the shipper runs.
-    struct Setup {
-        let directory: TestDirectory
-        let center: FakeCenter
-        let configuration: AgentConfiguration
-        let bodies: [[UInt8]]
-        let metrics = AgentMetrics()
-        let shipper: Shipper
-        /// The spool file of the second batch.
-        let secondFile: String
-
-        init() async throws {
-            directory = try TestDirectory()
-            center = try FakeCenter()
-            var configuration = AgentConfiguration(
-                name: "spool-read", centerURL: center.url, token: "yj_x_y", keyFile: directory.file("key"),
-                checkpointDirectory: directory.file("state"), spoolDirectory: directory.file("spool"))
-            configuration.retryInitialMillis = 10
-            configuration.retryMaxMillis = 40
-            self.configuration = configuration
-            // Bodies of different sizes, so the center tells them apart by Content-Length.
-            bodies = try (0..<3).map { try EventEncoder.gzip((0..<(800 + $0 * 100)).map { _ in UInt8.random(in: 0...255) }) }
-            shipper = try Shipper(configuration: configuration, metrics: metrics, logger: Logger(label: "test"))
-            for (index, body) in bodies.enumerated() {
-                try await shipper.enqueue(
-                    batchID: "b\(index)", body: body, position: ShipperPipeliningTests.position(after: index),
-                    events: 10)
-            }
-            let files = try FileManager.default.contentsOfDirectory(atPath: configuration.spoolDirectory)
-                .filter { $0.hasSuffix(".batch") }.sorted()
-            #expect(files.count == 3)
-            secondFile = (configuration.spoolDirectory as NSString).appendingPathComponent(files[1])
+    /// Three batches of one file in the spool, of different sizes so the center tells them apart by length; the
+    /// test tampers with the second before the shipper runs.
+    static func setUp() async throws -> (fixture: ShipperFixture, bodies: [[UInt8]], secondFile: String) {
+        let fixture = try ShipperFixture(name: "spool-read")
+        let bodies = try (0..<3).map { try EventEncoder.gzip((0..<(800 + $0 * 100)).map { _ in UInt8.random(in: 0...255) }) }
+        for (index, body) in bodies.enumerated() {
+            try await fixture.shipper.enqueue(
+                batchID: "b\(index)", body: body, position: ShipperPipeliningTests.position(after: index), events: 10)
         }
-
-        var savedOffset: UInt64? { (try? Checkpoint.load(from: configuration.checkpointDirectory))?.files["k"]?.offset }
-
-        /// Body lengths the center answered 200.
-        var accepted: [Int] {
-            center.ingestEvents.compactMap { if case .answered(let length, 200) = $0 { length } else { nil } }
-        }
-
-        /// Polls until `condition` holds or 15 s pass.
-        func wait(until condition: () -> Bool) async throws {
-            let deadline = Date().addingTimeInterval(15)
-            while Date() < deadline && !condition() { try await Task.sleep(for: .milliseconds(20)) }
-        }
-
-        func remove() {
-            center.stop()
-            directory.remove()
-        }
+        let files = try fixture.spooledFiles()
+        #expect(files.count == 3)
+        return (fixture, bodies, (fixture.configuration.spoolDirectory as NSString).appendingPathComponent(files[1]))
     }
 
     @Test(.timeLimit(.minutes(1)))
     func anUnreadableSpoolFileIsRetriedUntilItCanBeReadAndNothingIsSkipped() async throws {
-        let setup = try await Setup()
+        let (setup, bodies, secondFile) = try await Self.setUp()
         defer { setup.remove() }
         // A directory where the second batch's file was: open works, reading fails (EISDIR), as with an I/O error.
-        let aside = setup.secondFile + ".aside"
-        try FileManager.default.moveItem(atPath: setup.secondFile, toPath: aside)
-        try FileManager.default.createDirectory(atPath: setup.secondFile, withIntermediateDirectories: false)
+        let aside = secondFile + ".aside"
+        try FileManager.default.moveItem(atPath: secondFile, toPath: aside)
+        try FileManager.default.createDirectory(atPath: secondFile, withIntermediateDirectories: false)
         let sending = Task { await setup.shipper.run(drainSeconds: 0) }
         try await setup.wait { setup.metrics.value(.spoolReadErrors) >= 3 && setup.savedOffset == 100 }
 
         #expect(setup.metrics.value(.spoolReadErrors) >= 3, "the read is retried")
         #expect(setup.savedOffset == 100, "the checkpoint stops before the unreadable batch")
         #expect(setup.metrics.value(.batchesLost) == 0)
-        #expect(!setup.accepted.contains(setup.bodies[1].count))
+        #expect(!setup.accepted.contains(bodies[1].count))
 
-        try FileManager.default.removeItem(atPath: setup.secondFile)
-        try FileManager.default.moveItem(atPath: aside, toPath: setup.secondFile)
+        try FileManager.default.removeItem(atPath: secondFile)
+        try FileManager.default.moveItem(atPath: aside, toPath: secondFile)
         try await setup.wait { setup.savedOffset == 300 }
         sending.cancel()
         await sending.value
@@ -85,14 +45,14 @@ import Testing
         #expect(setup.savedOffset == 300)
         #expect(setup.metrics.value(.batchesAcknowledged) == 3)
         #expect(setup.metrics.value(.batchesLost) == 0)
-        #expect(Set(setup.accepted) == Set(setup.bodies.map(\.count)), "every batch reached the center")
+        #expect(Set(setup.accepted) == Set(bodies.map(\.count)), "every batch reached the center")
     }
 
     @Test(.timeLimit(.minutes(1)))
     func aMissingSpoolFileIsCountedAndTheBatchesAfterItStillGo() async throws {
-        let setup = try await Setup()
+        let (setup, bodies, secondFile) = try await Self.setUp()
         defer { setup.remove() }
-        try FileManager.default.removeItem(atPath: setup.secondFile)
+        try FileManager.default.removeItem(atPath: secondFile)
         let sending = Task { await setup.shipper.run(drainSeconds: 0) }
         try await setup.wait { setup.savedOffset == 300 }
         sending.cancel()
@@ -102,7 +62,7 @@ import Testing
         #expect(setup.metrics.value(.batchesLost) == 1)
         #expect(setup.metrics.value(.batchesAcknowledged) == 2)
         #expect(setup.metrics.value(.spoolReadErrors) == 0)
-        #expect(setup.accepted.sorted() == [setup.bodies[0].count, setup.bodies[2].count].sorted())
+        #expect(setup.accepted.sorted() == [bodies[0].count, bodies[2].count].sorted())
     }
 }
 
@@ -111,17 +71,9 @@ import Testing
 @Suite struct ShipperSpoolWriteTests {
     @Test(.timeLimit(.minutes(1)))
     func aFailingSpoolWriteWaitsAndRetriesUntilTheDiskTakesTheBatch() async throws {
-        let directory = try TestDirectory()
-        defer { directory.remove() }
-        let center = try FakeCenter()
-        defer { center.stop() }
-        var configuration = AgentConfiguration(
-            name: "spool-write", centerURL: center.url, token: "yj_x_y", keyFile: directory.file("key"),
-            checkpointDirectory: directory.file("state"), spoolDirectory: directory.file("spool"))
-        configuration.retryInitialMillis = 10
-        configuration.retryMaxMillis = 40
-        let metrics = AgentMetrics()
-        let shipper = try Shipper(configuration: configuration, metrics: metrics, logger: Logger(label: "test"))
+        let fixture = try ShipperFixture(name: "spool-write")
+        defer { fixture.remove() }
+        let (configuration, metrics, shipper, center) = (fixture.configuration, fixture.metrics, fixture.shipper, fixture.center)
         // A plain file where the spool directory was: every write fails (ENOTDIR), as on a failed disk.
         let spool = configuration.spoolDirectory
         try FileManager.default.removeItem(atPath: spool)
@@ -157,16 +109,9 @@ import Testing
 @Suite struct ShipperCheckpointSaveTests {
     @Test(.timeLimit(.minutes(1)))
     func aFailingCheckpointSaveKeepsTheSpoolFilesAndCatchesUpWhenTheDiskIsBack() async throws {
-        let directory = try TestDirectory()
-        defer { directory.remove() }
-        let center = try FakeCenter()
-        defer { center.stop() }
-        var configuration = AgentConfiguration(
-            name: "checkpoint-save", centerURL: center.url, token: "yj_x_y", keyFile: directory.file("key"),
-            checkpointDirectory: directory.file("state"), spoolDirectory: directory.file("spool"))
-        configuration.batchMaxWaitMillis = 50
-        let metrics = AgentMetrics()
-        let shipper = try Shipper(configuration: configuration, metrics: metrics, logger: Logger(label: "test"))
+        let fixture = try ShipperFixture(name: "checkpoint-save") { $0.batchMaxWaitMillis = 50 }
+        defer { fixture.remove() }
+        let (configuration, metrics, shipper) = (fixture.configuration, fixture.metrics, fixture.shipper)
         // A plain file where the checkpoint directory was: every save fails (ENOTDIR).
         let state = configuration.checkpointDirectory
         try FileManager.default.removeItem(atPath: state)

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Testing
 
 @testable import YujingAgent
@@ -27,16 +26,12 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func aFailedHeadHoldsTheCheckpointAndResendsTheBatchesSentAfterIt() async throws {
-        let directory = try TestDirectory()
-        defer { directory.remove() }
-        let center = try FakeCenter()
-        defer { center.stop() }
-        var configuration = AgentConfiguration(
-            name: "pipelining", centerURL: center.url, token: "yj_x_y", keyFile: directory.file("key"),
-            checkpointDirectory: directory.file("state"), spoolDirectory: directory.file("spool"))
-        configuration.batchMaxInFlight = 3
-        configuration.retryInitialMillis = 10
-        configuration.retryMaxMillis = 20
+        let fixture = try ShipperFixture(name: "pipelining") {
+            $0.batchMaxInFlight = 3
+            $0.retryMaxMillis = 20
+        }
+        defer { fixture.remove() }
+        let (configuration, center) = (fixture.configuration, fixture.center)
         // Incompressible bodies of different sizes: the center tells the six batches apart by Content-Length.
         let bodies = try (0..<6).map { try EventEncoder.gzip((0..<(1_000 + $0 * 50)).map { _ in UInt8.random(in: 0...255) }) }
         let batchOfLength = Dictionary(uniqueKeysWithValues: bodies.enumerated().map { ($1.count, $0) })
@@ -51,8 +46,7 @@ import Testing
             observations.record((try? Checkpoint.load(from: checkpointDirectory))?.files["k"]?.offset)
             return .init(status: 200)
         }
-        let metrics = AgentMetrics()
-        let shipper = try Shipper(configuration: configuration, metrics: metrics, logger: Logger(label: "test"))
+        let (metrics, shipper) = (fixture.metrics, fixture.shipper)
         for (index, body) in bodies.enumerated() {
             try await shipper.enqueue(
                 batchID: "b\(index)", body: body, position: Self.position(after: index), events: 10)
