@@ -169,6 +169,7 @@ let package = Package(
             name: "YujingServerTests",
             dependencies: [
                 "YujingServer",
+                "YujingAgent",
                 "YujingTestSupport",
                 "YujingStore",
                 "YujingActions",

@@ -12,28 +12,8 @@ import YujingStore
         ["type": "heartbeat", "time": millis, "node": "web-7", "metrics": metrics]
     }
 
-    /// Runs `promtool check metrics` on the text; returns its exit status and output.
-    static func promtool(_ text: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     @Test func latestHeartbeatMetricsAreExposedPerAgentAndPassPromtool() async throws {
-        try #require(
-            FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool"),
-            "promtool is missing: run scripts/install-deps.sh --test (apt-get install prometheus)")
+        try Promtool.require()
         let daemon = try TestDaemon()
         defer { daemon.remove() }
         let now = Int64(Date().timeIntervalSince1970 * 1_000)
@@ -70,7 +50,7 @@ import YujingStore
         #expect(lines.contains { $0.hasPrefix("yujing_agent_last_heartbeat_timestamp_seconds{agent=\"\(agent)\",node=\"web-7\"} ") })
         #expect(!text.lowercased().contains("bad"), "a name that is not a metric name makes no family")
 
-        let check = try Self.promtool(text)
+        let check = try Promtool.run(["check", "metrics"], input: text)
         let agentProblems = check.output.split(separator: "\n").filter { $0.contains("yujing_agent") }
         #expect(agentProblems.isEmpty, "promtool: \(agentProblems)")
         #expect(!check.output.contains("error while linting"), "promtool could not parse the exposition: \(check.output)")
