@@ -26,7 +26,7 @@ public final class AgentMetrics: @unchecked Sendable {
         case spoolReadErrors = "spool_read_errors"
         /// Failed writes of batch files to the spool (disk full, read-only); retried with backoff while reading waits.
         case spoolWriteErrors = "spool_write_errors"
-        /// Failed checkpoint saves (disk full); retried every `batch.max_wait_ms`, positions held in memory meanwhile.
+        /// Failed saves of the checkpoint or the scanned-hash list (disk full); retried, what they hold stays in memory.
         case checkpointSaveErrors = "checkpoint_save_errors"
         /// Failed send attempts (retried).
         case sendFailures = "send_failures"

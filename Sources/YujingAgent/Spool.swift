@@ -51,7 +51,7 @@ struct Spool {
     }
 
     /// What reading a stored batch gave.
-    enum BodyRead: Equatable {
+    enum BodyRead {
         /// The gzip'd request body.
         case body([UInt8])
         /// The file is gone or has no header line: its lines cannot be sent any more.
@@ -66,9 +66,7 @@ struct Spool {
         let path = path(of: entry.sequence)
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            let code = errno
-            let reason = String(cString: strerror(code))
-            return code == ENOENT ? .lost(reason: "spool file missing") : .unavailable(reason: reason)
+            return errno == ENOENT ? .lost(reason: "spool file missing") : .unavailable(reason: FileIO.errorText())
         }
         defer { close(descriptor) }
         guard let info = FileIO.status(descriptor: descriptor) else { return .unavailable(reason: FileIO.errorText()) }

@@ -28,19 +28,18 @@ import Testing
         let aside = secondFile + ".aside"
         try FileManager.default.moveItem(atPath: secondFile, toPath: aside)
         try FileManager.default.createDirectory(atPath: secondFile, withIntermediateDirectories: false)
-        let sending = Task { await setup.shipper.run(drainSeconds: 0) }
-        try await setup.wait { setup.metrics.value(.spoolReadErrors) >= 3 && setup.savedOffset == 100 }
+        try await setup.whileShipping {
+            try await setup.wait { setup.metrics.value(.spoolReadErrors) >= 3 && setup.savedOffset == 100 }
 
-        #expect(setup.metrics.value(.spoolReadErrors) >= 3, "the read is retried")
-        #expect(setup.savedOffset == 100, "the checkpoint stops before the unreadable batch")
-        #expect(setup.metrics.value(.batchesLost) == 0)
-        #expect(!setup.accepted.contains(bodies[1].count))
+            #expect(setup.metrics.value(.spoolReadErrors) >= 3, "the read is retried")
+            #expect(setup.savedOffset == 100, "the checkpoint stops before the unreadable batch")
+            #expect(setup.metrics.value(.batchesLost) == 0)
+            #expect(!setup.accepted.contains(bodies[1].count))
 
-        try FileManager.default.removeItem(atPath: secondFile)
-        try FileManager.default.moveItem(atPath: aside, toPath: secondFile)
-        try await setup.wait { setup.savedOffset == 300 }
-        sending.cancel()
-        await sending.value
+            try FileManager.default.removeItem(atPath: secondFile)
+            try FileManager.default.moveItem(atPath: aside, toPath: secondFile)
+            try await setup.wait { setup.savedOffset == 300 }
+        }
 
         #expect(setup.savedOffset == 300)
         #expect(setup.metrics.value(.batchesAcknowledged) == 3)
@@ -53,10 +52,7 @@ import Testing
         let (setup, bodies, secondFile) = try await Self.setUp()
         defer { setup.remove() }
         try FileManager.default.removeItem(atPath: secondFile)
-        let sending = Task { await setup.shipper.run(drainSeconds: 0) }
-        try await setup.wait { setup.savedOffset == 300 }
-        sending.cancel()
-        await sending.value
+        try await setup.whileShipping { try await setup.wait { setup.savedOffset == 300 } }
 
         #expect(setup.savedOffset == 300)
         #expect(setup.metrics.value(.batchesLost) == 1)
@@ -83,8 +79,7 @@ import Testing
             try await shipper.enqueue(
                 batchID: "b0", body: body, position: ShipperPipeliningTests.position(after: 0), events: 1)
         }
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline && metrics.value(.spoolWriteErrors) < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        try await fixture.wait(seconds: 10) { metrics.value(.spoolWriteErrors) >= 3 }
         #expect(metrics.value(.spoolWriteErrors) >= 3, "the write is retried")
         #expect(await shipper.pendingCount == 0, "nothing is queued that is not on disk")
 
@@ -95,11 +90,7 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: spool)
         #expect(files.count == 1 && files[0].hasSuffix(".batch"), "one batch file, no temporary left: \(files)")
 
-        let sending = Task { await shipper.run(drainSeconds: 0) }
-        let shipped = Date().addingTimeInterval(10)
-        while Date() < shipped && metrics.value(.batchesAcknowledged) < 1 { try await Task.sleep(for: .milliseconds(10)) }
-        sending.cancel()
-        await sending.value
+        try await fixture.whileShipping { try await fixture.wait(seconds: 10) { metrics.value(.batchesAcknowledged) >= 1 } }
         #expect(metrics.value(.batchesAcknowledged) == 1)
         #expect(center.ingestEvents.contains(.answered(bodyLength: body.count, status: 200)))
     }
@@ -116,35 +107,28 @@ import Testing
         let state = configuration.checkpointDirectory
         try FileManager.default.removeItem(atPath: state)
         #expect(FileManager.default.createFile(atPath: state, contents: Data("x".utf8)))
-        let sending = Task { await shipper.run(drainSeconds: 0) }
-        for index in 0..<2 {
-            try await shipper.enqueue(
-                batchID: "b\(index)", body: try EventEncoder.gzip(Array("{\"n\":\(index)}".utf8)),
-                position: ShipperPipeliningTests.position(after: index), events: 1)
-        }
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline && (metrics.value(.batchesAcknowledged) < 2 || metrics.value(.checkpointSaveErrors) < 2) {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        #expect(metrics.value(.batchesAcknowledged) == 2, "sending goes on while the checkpoint cannot be saved")
-        #expect(metrics.value(.checkpointSaveErrors) >= 2, "the save is retried")
-        let spooled = try FileManager.default.contentsOfDirectory(atPath: configuration.spoolDirectory)
-        #expect(spooled.filter { $0.hasSuffix(".batch") }.count == 2, "no spool file goes before a checkpoint covers it")
+        let saved = try await fixture.whileShipping { () async throws -> UInt64? in
+            for index in 0..<2 {
+                try await shipper.enqueue(
+                    batchID: "b\(index)", body: try EventEncoder.gzip(Array("{\"n\":\(index)}".utf8)),
+                    position: ShipperPipeliningTests.position(after: index), events: 1)
+            }
+            try await fixture.wait(seconds: 10) {
+                metrics.value(.batchesAcknowledged) >= 2 && metrics.value(.checkpointSaveErrors) >= 2
+            }
+            #expect(metrics.value(.batchesAcknowledged) == 2, "sending goes on while the checkpoint cannot be saved")
+            #expect(metrics.value(.checkpointSaveErrors) >= 2, "the save is retried")
+            let spooled = try fixture.spooledFiles()
+            #expect(spooled.count == 2, "no spool file goes before a checkpoint covers it")
 
-        try FileManager.default.removeItem(atPath: state)
-        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false)
-        var saved: UInt64?
-        let caughtUp = Date().addingTimeInterval(10)
-        while Date() < caughtUp {
-            saved = (try? Checkpoint.load(from: state))?.files["k"]?.offset
-            if saved == 200 { break }
-            try await Task.sleep(for: .milliseconds(10))
+            try FileManager.default.removeItem(atPath: state)
+            try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false)
+            try await fixture.wait(seconds: 10) { fixture.savedOffset == 200 }
+            let saved = fixture.savedOffset
+            try await Task.sleep(for: .milliseconds(50))
+            return saved
         }
-        try await Task.sleep(for: .milliseconds(50))
-        sending.cancel()
-        await sending.value
         #expect(saved == 200)
-        let left = try FileManager.default.contentsOfDirectory(atPath: configuration.spoolDirectory)
-        #expect(left.filter { $0.hasSuffix(".batch") }.isEmpty)
+        #expect(try fixture.spooledFiles().isEmpty)
     }
 }

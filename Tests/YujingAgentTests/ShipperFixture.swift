@@ -47,6 +47,22 @@ struct ShipperFixture {
         while Date() < deadline && !condition() { try await Task.sleep(for: .milliseconds(10)) }
     }
 
+    /// Runs the shipper while `body` runs, then cancels it and waits until it has stopped.
+    func whileShipping<Value>(_ body: () async throws -> Value) async throws -> Value {
+        let shipper = shipper
+        let sending = Task { await shipper.run(drainSeconds: 0) }
+        do {
+            let value = try await body()
+            sending.cancel()
+            await sending.value
+            return value
+        } catch {
+            sending.cancel()
+            await sending.value
+            throw error
+        }
+    }
+
     func remove() {
         center.stop()
         directory.remove()

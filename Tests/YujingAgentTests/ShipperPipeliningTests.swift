@@ -51,17 +51,10 @@ import Testing
             try await shipper.enqueue(
                 batchID: "b\(index)", body: body, position: Self.position(after: index), events: 10)
         }
-        let sending = Task { await shipper.run(drainSeconds: 0) }
-        let deadline = Date().addingTimeInterval(20)
-        var saved: UInt64?
-        while Date() < deadline {
-            saved = (try Checkpoint.load(from: checkpointDirectory))?.files["k"]?.offset
-            if saved == 600 { break }
-            try await Task.sleep(for: .milliseconds(20))
+        let saved = try await fixture.whileShipping { () async throws -> UInt64? in
+            try await fixture.wait(seconds: 20) { fixture.savedOffset == 600 }
+            return fixture.savedOffset
         }
-        sending.cancel()
-        await sending.value
-
         #expect(saved == 600, "every batch is acknowledged in the end")
         #expect(metrics.value(.batchesAcknowledged) == 6)
         #expect(metrics.value(.eventsAcknowledged) == 60)
